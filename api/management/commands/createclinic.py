@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from followup.errors import DomainError
+from followup.models import Clinician
+from followup.services.clinics import clinic_create, clinician_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a clinic with its default follow-up plan and escalation policy, and its first "
+        "admin. Prints the admin's API token as the last line."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="The clinic's name, as patients will read it.")
+        parser.add_argument("--admin", required=True, help="Username of the clinic's admin.")
+        parser.add_argument("--password", required=True, help="The admin's password.")
+        parser.add_argument("--timezone", default=None, help="IANA zone, e.g. America/Chicago.")
+
+    def handle(self, *args: object, **options: str) -> None:
+        try:
+            with transaction.atomic():
+                clinic = clinic_create(name=options["name"], timezone=options["timezone"])
+                admin = clinician_create(
+                    clinic=clinic,
+                    username=options["admin"],
+                    password=options["password"],
+                    role=Clinician.Role.ADMIN,
+                )
+                token = Token.objects.create(user=admin)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"Created clinic #{clinic.pk} '{clinic.name}' ({clinic.timezone}).")
+        self.stdout.write(f"Admin: {admin.username}. API token:")
+        self.stdout.write(token.key)

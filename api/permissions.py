@@ -1,0 +1,26 @@
+from typing import TYPE_CHECKING
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+if TYPE_CHECKING:  # DRF builds its default views from this module: import views lazily.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class IsClinicMember(BasePermission):
+    """Signed in and belonging to a clinic: every object the caller reaches is its clinic's."""
+
+    message = "Sign in as a clinician of a clinic."
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "clinic_id", None))
+
+
+class IsClinicAdminOrReadOnly(IsClinicMember):
+    message = "Only a clinic admin can change this."
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or request.user.is_clinic_admin

@@ -1,0 +1,189 @@
+"""Input and output shapes of API v1 (SPEC §6). Validation of meaning lives in the services."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.fields import AwareDateTimeField
+from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
+from followup.selectors import latest_scores
+
+
+class ScoreSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    severity = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class LatestScoresSerializer(serializers.Serializer):
+    phq9 = ScoreSerializer(allow_null=True)
+    gad7 = ScoreSerializer(allow_null=True)
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    latest_scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "phone",
+            "timezone",
+            "channel",
+            "language",
+            "sms_consent",
+            "sms_consent_at",
+            "opted_out",
+            "opted_out_at",
+            "latest_scores",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LatestScoresSerializer)
+    def get_latest_scores(self, patient: Patient) -> dict:
+        return LatestScoresSerializer(latest_scores(patient)).data
+
+
+class PatientInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=32, help_text="Mobile number, E.164 preferred.")
+    timezone = serializers.CharField(max_length=64, help_text="IANA zone, e.g. America/Chicago.")
+    channel = serializers.ChoiceField(choices=["sms", "web"], default="sms")
+    language = serializers.ChoiceField(choices=Patient.Language.choices, default="en")
+    sms_consent = serializers.BooleanField(default=False)
+
+
+class CheckInBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = ["id", "due_at", "instruments", "status"]
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    check_ins = CheckInBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TreatmentSession
+        fields = ["id", "patient", "occurred_at", "treatment", "created_at", "check_ins"]
+        read_only_fields = fields
+
+
+class SessionInputSerializer(serializers.Serializer):
+    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.none())
+    occurred_at = AwareDateTimeField()
+    treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
+
+    def __init__(self, *args: object, clinic: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Another clinic's patient does not exist, as far as this caller can tell.
+        self.fields["patient"].queryset = Patient.objects.filter(clinic=clinic)
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "patient",
+            "session",
+            "due_at",
+            "instruments",
+            "status",
+            "channel",
+            "sent_at",
+            "completed_at",
+            "expires_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "patient",
+            "check_in",
+            "instrument",
+            "answers",
+            "difficulty",
+            "total",
+            "severity",
+            "complete",
+            "submitted_at",
+            "channel",
+        ]
+        read_only_fields = fields
+
+
+class ClinicianSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clinician
+        fields = ["id", "username", "first_name", "last_name", "email", "phone", "role"]
+        read_only_fields = fields
+
+
+class ClinicianInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150, required=False, default="")
+    last_name = serializers.CharField(max_length=150, required=False, default="")
+    email = serializers.EmailField(required=False, default="")
+    phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    role = serializers.ChoiceField(choices=Clinician.Role.choices, default="clinician")
+
+
+class PlanStepSerializer(serializers.Serializer):
+    offset_hours = serializers.IntegerField(min_value=1)
+    instruments = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+
+class FollowUpPlanSerializer(serializers.Serializer):
+    steps = PlanStepSerializer(many=True, allow_empty=False)
+    reminder_after_hours = serializers.IntegerField(min_value=1)
+    expire_after_hours = serializers.IntegerField(min_value=1)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class OptionSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    label = serializers.CharField()
+    loinc = serializers.CharField()
+
+
+class ItemSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    loinc = serializers.CharField()
+
+
+class DifficultySerializer(serializers.Serializer):
+    text = serializers.CharField()
+    loinc = serializers.CharField()
+    options = OptionSerializer(many=True)
+
+
+class BandSerializer(serializers.Serializer):
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class InstrumentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    stem = serializers.CharField()
+    panel_loinc = serializers.CharField()
+    total_loinc = serializers.CharField()
+    max_total = serializers.IntegerField()
+    items = ItemSerializer(many=True)
+    options = OptionSerializer(many=True)
+    difficulty = DifficultySerializer()
+    bands = BandSerializer(many=True)

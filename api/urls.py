@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api.views.auth import TokenView
+from api.views.checkins import CheckInViewSet, ResponseViewSet
+from api.views.clinic import ClinicianViewSet, FollowUpPlanView, InstrumentListView
+from api.views.patients import PatientViewSet
+from api.views.sessions import SessionViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("patients", PatientViewSet, basename="patient")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("check-ins", CheckInViewSet, basename="check-in")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("clinicians", ClinicianViewSet, basename="clinician")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("instruments/", InstrumentListView.as_view(), name="instruments"),
+    path("follow-up-plan/", FollowUpPlanView.as_view(), name="follow-up-plan"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include(router.urls)),
+]

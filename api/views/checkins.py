@@ -1,0 +1,39 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.serializers import CheckInSerializer, ResponseSerializer
+from followup.models import CheckIn
+from followup.models import Response as ResponseModel
+from followup.services.checkins import checkin_cancel
+
+
+class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CheckInSerializer
+    filterset_fields = ["patient", "status", "session", "channel"]
+
+    def get_queryset(self) -> QuerySet[CheckIn]:
+        return CheckIn.objects.filter(patient__clinic=self.request.user.clinic).order_by(
+            "due_at", "id"
+        )
+
+    @extend_schema(request=None, responses=CheckInSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        check_in = checkin_cancel(check_in=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(check_in).data)
+
+
+class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Answers to the scales, complete or partial (a partial one has no total)."""
+
+    serializer_class = ResponseSerializer
+    filterset_fields = ["patient", "instrument", "check_in", "complete"]
+
+    def get_queryset(self) -> QuerySet[ResponseModel]:
+        return ResponseModel.objects.filter(patient__clinic=self.request.user.clinic).order_by(
+            "-submitted_at", "-id"
+        )

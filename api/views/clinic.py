@@ -1,0 +1,72 @@
+from dataclasses import asdict
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import IsClinicAdminOrReadOnly
+from api.serializers import (
+    ClinicianInputSerializer,
+    ClinicianSerializer,
+    FollowUpPlanSerializer,
+    InstrumentSerializer,
+)
+from followup.instruments import INSTRUMENTS
+from followup.models import Clinician
+from followup.services.clinics import clinician_create
+from followup.services.plans import plan_update
+
+
+class ClinicianViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The clinic's clinicians and admins. Only an admin adds one; passwords never come back."""
+
+    serializer_class = ClinicianSerializer
+    permission_classes = [IsClinicAdminOrReadOnly]
+    filterset_fields = ["role"]
+
+    def get_queryset(self) -> QuerySet[Clinician]:
+        return Clinician.objects.filter(clinic=self.request.user.clinic, is_active=True).order_by(
+            "id"
+        )
+
+    @extend_schema(request=ClinicianInputSerializer, responses={201: ClinicianSerializer})
+    def create(self, request: Request) -> Response:
+        data = ClinicianInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clinician = clinician_create(clinic=request.user.clinic, **data.validated_data)
+        return Response(ClinicianSerializer(clinician).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpPlanView(GenericAPIView):
+    """When check-ins go out after each session. Changes apply to sessions recorded later."""
+
+    serializer_class = FollowUpPlanSerializer
+    permission_classes = [IsClinicAdminOrReadOnly]
+
+    def get(self, request: Request) -> Response:
+        return Response(FollowUpPlanSerializer(request.user.clinic.follow_up_plan).data)
+
+    def put(self, request: Request) -> Response:
+        data = FollowUpPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_update(clinic=request.user.clinic, actor=request.user, **data.validated_data)
+        return Response(FollowUpPlanSerializer(plan).data)
+
+
+class InstrumentListView(APIView):
+    """PHQ-9 and GAD-7: items, options and LOINC codes (CLINICAL.md)."""
+
+    @extend_schema(responses=InstrumentSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        results = [
+            {**asdict(instrument), "max_total": instrument.max_total}
+            for instrument in INSTRUMENTS.values()
+        ]
+        data = InstrumentSerializer(results, many=True).data
+        return Response({"count": len(data), "next": None, "previous": None, "results": data})

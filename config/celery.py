@@ -1,0 +1,24 @@
+"""The Celery app (``celery -A config worker`` / ``celery -A config beat``).
+
+Without ``REDIS_URL`` the broker is kombu's file-system transport under ``var/broker``, which
+web, worker and scheduler share with no server; with it, Redis. Delivery is at least once
+(``acks_late``, redelivery after the visibility timeout), so every task is idempotent.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["tasks"], related_name=None, force=True)
+
+
+
+@app.on_after_configure.connect
+def _schedule(sender: Celery, **kwargs: object) -> None:
+    from tasks.schedule import beat_schedule
+
+    sender.conf.beat_schedule = beat_schedule()

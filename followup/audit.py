@@ -1,0 +1,55 @@
+"""The audit log: every view of or change to patient data, with who, when and from where.
+
+The web layer puts the caller's address in a context variable (``AuditMiddleware``) so that
+services can record it without knowing about requests.
+"""
+
+import contextvars
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from followup.models import AuditEvent, Clinic, Patient
+
+_client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    patient: Patient | None = None,
+    clinic: Clinic | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    if patient is None and isinstance(obj, Patient):
+        patient = obj
+    if clinic is None:
+        clinic = patient.clinic if patient is not None else getattr(actor, "clinic", None)
+    return AuditEvent.objects.create(
+        clinic=clinic,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        patient=patient,
+        ip_address=_client_ip.get(),
+        detail=detail or {},
+    )
+
+
+class AuditMiddleware:
+    """Makes the caller's address available to ``audit_record`` for this request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _client_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            _client_ip.reset(token)

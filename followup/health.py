@@ -1,0 +1,74 @@
+"""``/healthz``: 200 when the database and the broker answer, 503 otherwise."""
+
+import datetime as dt
+import logging
+import os
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+TICK_KEY = "followup:scheduler-tick"
+
+
+def record_tick() -> None:
+    cache.set(TICK_KEY, timezone.now().isoformat(), timeout=None)
+
+
+def last_tick() -> dt.datetime | None:
+    try:
+        value = cache.get(TICK_KEY)
+    except Exception:
+        return None
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("healthz: database unreachable")
+        return False
+
+
+def _broker() -> bool:
+    if settings.REDIS_URL:
+        try:
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            )
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except redis.RedisError:
+            logger.warning("healthz: broker unreachable")
+            return False
+    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+    return os.path.isdir(folder) and os.access(folder, os.W_OK)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "broker": _broker()}
+    healthy = all(checks.values())
+    tick = last_tick() if checks["broker"] else None
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": checks,
+            # Informational: the time the scheduler and a worker last ran a periodic tick.
+            "scheduler_last_tick": tick.isoformat() if tick else None,
+        },
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,162 @@
+"""A demo clinic for ``make run``: patients, sessions, answered check-ins and a flag.
+
+Idempotent: run again, it changes nothing and prints the same login.
+"""
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from followup.models import CheckIn, Clinic, Clinician, Patient
+from followup.services.clinics import clinic_create
+from followup.services.patients import patient_create
+from followup.services.responses import response_record
+from followup.services.sessions import session_record
+
+CLINIC_NAME = "Demo Ketamine Clinic"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo login, local only
+
+# (first, last, phone, zone, channel, starting PHQ-9 level, starting GAD-7 level, course)
+PATIENTS = [
+    ("Alice", "Moreno", "+14155550101", "America/Los_Angeles", "sms", 19, 14, "responding"),
+    ("Ben", "Okafor", "+13125550102", "America/Chicago", "web", 16, 12, "remitting"),
+    ("Chloe", "Nguyen", "+12125550103", "America/New_York", "sms", 22, 17, "item9"),
+    ("Daniel", "Kowalski", "+17205550104", "America/Denver", "sms", 12, 9, "flat"),
+    ("Esther", "Lindqvist", "+16175550105", "America/New_York", "web", 14, 16, "worsening"),
+]
+SESSION_DAYS_AGO = (42, 35, 28, 21, 14, 7, 2)
+
+
+class Command(BaseCommand):
+    help = "Fill a demo clinic with patients, sessions, answers and a flag (idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not Clinic.objects.filter(name=CLINIC_NAME).exists():
+            with transaction.atomic():
+                self._seed()
+        base = settings.PUBLIC_BASE_URL
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    f"Follow-up is starting on {base}",
+                    f"  API docs:   {base}/api/v1/docs/",
+                    f"  Admin:      {base}/admin/",
+                    f"  Health:     {base}/healthz",
+                    f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}",
+                    "Ctrl-C stops web, worker and scheduler.",
+                    "",
+                ]
+            )
+        )
+
+    def _seed(self) -> None:
+        rng = random.Random(7)  # noqa: S311 - demo data, not security
+        clinic = clinic_create(name=CLINIC_NAME, timezone="America/New_York")
+        admin = Clinician(
+            clinic=clinic,
+            username=DEMO_USERNAME,
+            first_name="Dana",
+            last_name="Demo",
+            role=Clinician.Role.ADMIN,
+            phone="+14155550190",
+            is_staff=True,
+        )
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        now = timezone.now()
+        for first, last, phone, zone, channel, phq, gad, course in PATIENTS:
+            patient = patient_create(
+                clinic=clinic,
+                actor=admin,
+                first_name=first,
+                last_name=last,
+                phone=phone,
+                timezone=zone,
+                channel=channel,
+                sms_consent=True,
+            )
+            for number, days_ago in enumerate(SESSION_DAYS_AGO):
+                occurred_at = (now - dt.timedelta(days=days_ago)).replace(
+                    hour=15, minute=0, second=0, microsecond=0
+                )
+                session_record(
+                    patient=patient,
+                    occurred_at=occurred_at,
+                    treatment="iv_ketamine" if number % 2 == 0 else "esketamine",
+                    actor=admin,
+                    now=occurred_at,
+                )
+            self._answer_past_check_ins(patient, phq, gad, course, rng, now)
+
+    def _answer_past_check_ins(
+        self,
+        patient: Patient,
+        phq: int,
+        gad: int,
+        course: str,
+        rng: random.Random,
+        now: dt.datetime,
+    ) -> None:
+        due = list(
+            patient.check_ins.filter(status=CheckIn.Status.SCHEDULED, due_at__lt=now).order_by(
+                "due_at"
+            )
+        )
+        for index, check_in in enumerate(due):
+            progress = index / max(len(due) - 1, 1)
+            target_phq, target_gad = _course(course, phq, gad, progress)
+            submitted_at = check_in.due_at + dt.timedelta(minutes=rng.randint(20, 300))
+            if submitted_at > now:
+                continue
+            item9 = 2 if course == "item9" and check_in is due[-1] else 0
+            check_in.status = CheckIn.Status.COMPLETED
+            check_in.sent_at = check_in.due_at
+            check_in.completed_at = submitted_at
+            check_in.expires_at = check_in.due_at + dt.timedelta(hours=72)
+            check_in.save()
+            for code, total, items in (("phq9", target_phq, 9), ("gad7", target_gad, 7)):
+                if code not in check_in.instruments:
+                    continue
+                answers = _spread(total, items, rng)
+                if code == "phq9":
+                    answers[8] = item9
+                response_record(
+                    patient=patient,
+                    instrument=code,
+                    answers=answers,
+                    difficulty=min(3, total // 7),
+                    channel=check_in.channel,
+                    check_in=check_in,
+                    submitted_at=submitted_at,
+                )
+
+
+def _course(course: str, phq: int, gad: int, progress: float) -> tuple[int, int]:
+    if course == "remitting":
+        return round(phq * (1 - 0.85 * progress)), round(gad * (1 - 0.8 * progress))
+    if course == "responding":
+        return round(phq * (1 - 0.55 * progress)), round(gad * (1 - 0.4 * progress))
+    if course == "worsening":
+        return min(27, round(phq + 8 * progress)), min(21, round(gad + 4 * progress))
+    if course == "item9":
+        return round(phq * (1 - 0.2 * progress)), round(gad * (1 - 0.1 * progress))
+    return phq, gad
+
+
+def _spread(total: int, items: int, rng: random.Random) -> list[int]:
+    """Answers 0-3 over ``items`` items that sum to ``total``."""
+    answers = [0] * items
+    # PHQ-9 item 9 is set apart by the caller: the spread never puts a value there.
+    spread_over = [i for i in range(items) if not (items == 9 and i == 8)]
+    for _ in range(total):
+        open_items = [i for i in spread_over if answers[i] < 3]
+        if not open_items:
+            break
+        answers[rng.choice(open_items)] += 1
+    return answers

@@ -1,0 +1,24 @@
+"""The domain model. Every table the product keeps, with its integrity rules in the database."""
+
+from followup.models.audit import AuditEvent
+from followup.models.checkins import CheckIn, Response
+from followup.models.clinics import Clinic, Clinician, EscalationPolicy, FollowUpPlan
+from followup.models.flags import Flag, FlagEvent
+from followup.models.messages import InboundMessage, OutboundMessage
+from followup.models.patients import Patient, TreatmentSession
+
+__all__ = [
+    "AuditEvent",
+    "CheckIn",
+    "Clinic",
+    "Clinician",
+    "EscalationPolicy",
+    "Flag",
+    "FlagEvent",
+    "FollowUpPlan",
+    "InboundMessage",
+    "OutboundMessage",
+    "Patient",
+    "Response",
+    "TreatmentSession",
+]

@@ -1,0 +1,115 @@
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from followup import defaults
+
+
+class Clinic(models.Model):
+    """A clinic: the unit of isolation. Nobody sees another clinic's data."""
+
+    name = models.CharField(max_length=200, unique=True)
+    timezone = models.CharField(max_length=64, default=defaults.CLINIC_TIMEZONE)
+    country = models.CharField(
+        max_length=2,
+        default="US",
+        help_text="ISO 3166 region used to read phone numbers written without a country code.",
+    )
+    # Patient messages only between quiet_hours_end and quiet_hours_start, patient's local time
+    # (CLINICAL.md: US rules forbid 21:00-08:00; stricter states end at 20:00).
+    quiet_hours_start = models.TimeField(default=dt.time(21, 0))
+    quiet_hours_end = models.TimeField(default=dt.time(8, 0))
+    crisis_line = models.CharField(max_length=200, default=defaults.CRISIS_LINE)
+    emergency_line = models.CharField(max_length=200, default=defaults.EMERGENCY_LINE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(quiet_hours_start=models.F("quiet_hours_end")),
+                name="clinic_quiet_hours_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clinician(AbstractUser):
+    """A person who signs in: a clinician or a clinic admin. Superusers may have no clinic."""
+
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician", "Clinician"
+        ADMIN = "admin", "Clinic admin"
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="clinicians"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLINICIAN)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for pages.")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["clinician", "admin"]), name="clinician_role_valid"
+            ),
+        ]
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class FollowUpPlan(models.Model):
+    """When check-ins go out after a session, and how long a patient has to answer."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="follow_up_plan")
+    steps = models.JSONField(default=defaults.plan_steps)
+    reminder_after_hours = models.PositiveSmallIntegerField(default=4)
+    expire_after_hours = models.PositiveSmallIntegerField(default=72)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expire_after_hours__gte=1) & Q(expire_after_hours__lte=24 * 14),
+                name="plan_expiry_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_after_hours__lt=models.F("expire_after_hours")),
+                name="plan_reminder_before_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up plan of {self.clinic}"
+
+
+class EscalationPolicy(models.Model):
+    """Who is paged, how, and how long until the next level (CLINICAL.md, escalation defaults).
+
+    A flag copies the policy when it is raised, so editing it never changes a running escalation.
+    """
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, related_name="escalation_policy"
+    )
+    levels = models.JSONField(default=defaults.escalation_levels)
+    repeat_every_seconds = models.PositiveIntegerField(default=300)
+    fallback_phones = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "escalation policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repeat_every_seconds__gte=60), name="policy_repeat_at_least_a_minute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation policy of {self.clinic}"

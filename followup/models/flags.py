@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from followup.models.checkins import Response
+from followup.models.clinics import Clinic
+from followup.models.patients import Patient
+
+
+class Flag(models.Model):
+    """Something a clinician must look at, raised by a rule of CLINICAL.md."""
+
+    class Reason(models.TextChoices):
+        SUICIDAL_IDEATION = "suicidal_ideation", "Thoughts of self-harm (PHQ-9 item 9)"
+        CRISIS_LANGUAGE = "crisis_language", "Crisis language in a message"
+        SEVERE_DEPRESSION = "severe_depression", "Severe depression score"
+        SEVERE_ANXIETY = "severe_anxiety", "Severe anxiety score"
+        RELIABLE_DETERIORATION = "reliable_deterioration", "Reliable deterioration"
+
+    class Priority(models.TextChoices):
+        CRITICAL = "critical", "Critical"
+        HIGH = "high", "High"
+        MODERATE = "moderate", "Moderate"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="flags")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="flags")
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
+    )
+    code = models.CharField(max_length=12, unique=True, help_text="Short code for ACK <code>.")
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    priority = models.CharField(max_length=16, choices=Priority.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    evidence = models.JSONField(default=list, blank=True)
+    policy_snapshot = models.JSONField(default=dict, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One unresolved flag per patient and reason: new triggers are added to it.
+            models.UniqueConstraint(
+                fields=["patient", "reason"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="flag_one_unresolved_per_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "acknowledged", "resolved"]), name="flag_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=["critical", "high", "moderate"]), name="flag_priority"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved")
+                | (Q(resolved_at__isnull=False) & ~Q(resolution_note="")),
+                name="flag_resolved_has_note",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "status", "created_at"], name="flag_queue")]
+
+    def __str__(self) -> str:
+        return f"Flag {self.code}"
+
+
+class FlagEvent(models.Model):
+    """One entry of a flag's timeline: raised, paged, delivered, acknowledged, resolved."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["flag", "at"], name="flagevent_flag_at")]

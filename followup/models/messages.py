@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from followup.models.checkins import CheckIn
+from followup.models.clinics import Clinic
+from followup.models.flags import Flag
+from followup.models.patients import Patient
+
+
+class OutboundMessage(models.Model):
+    """Every SMS or call we send is this row first, written before the provider is called.
+
+    The idempotency key makes a retried or re-delivered task find the row instead of sending again.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        VOICE = "voice", "Voice call"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        UNDELIVERED = "undelivered", "Undelivered"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="outbound_messages"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    check_in = models.ForeignKey(
+        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    flag = models.ForeignKey(
+        Flag, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
+    purpose = models.CharField(max_length=32)
+    to = models.CharField(max_length=20)
+    body = models.TextField()
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    provider_sid = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=16, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_sid"], condition=~Q(provider_sid=""), name="outbound_sid_unique"
+            ),
+            models.CheckConstraint(condition=Q(channel__in=["sms", "voice"]), name="outbound_channel"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_created")]
+
+
+class InboundMessage(models.Model):
+    """An SMS received, stored raw before anything else happens; unique by Twilio's MessageSid."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        HANDLED = "handled", "Handled"
+        IGNORED = "ignored", "Ignored"
+
+    message_sid = models.CharField(max_length=64, unique=True)
+    from_number = models.CharField(max_length=20)
+    to_number = models.CharField(max_length=20, blank=True)
+    body = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_messages"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="inbound_status_received")]

@@ -1,0 +1,58 @@
+"""Turning a treatment session into check-in rows (SPEC §2 step 2, CLINICAL.md schedule).
+
+Pure planning over plain values; ``services.sessions`` applies it inside one transaction.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PlannedCheckIn:
+    step: int
+    due_at: dt.datetime
+    local_date: dt.date
+    instruments: tuple[str, ...]
+
+
+def plan_check_ins(
+    *,
+    occurred_at: dt.datetime,
+    steps: Sequence[dict],
+    timezone: str,
+    expire_after_hours: int,
+    now: dt.datetime,
+    next_session_at: dt.datetime | None,
+    taken_dates: Iterable[dt.date],
+) -> list[PlannedCheckIn]:
+    """The check-ins a session at ``occurred_at`` should get.
+
+    Left out: steps at or after a later session (that session's plan supersedes them); steps
+    whose answer window closed already (a session recorded long after the fact); steps that fall
+    on a local day that already has a live check-in (never two on one day).
+    """
+    zone = zoneinfo.ZoneInfo(timezone)
+    expire_after = dt.timedelta(hours=expire_after_hours)
+    taken = set(taken_dates)
+    planned = []
+    for index, step in enumerate(steps):
+        due_at = occurred_at + dt.timedelta(hours=step["offset_hours"])
+        if next_session_at is not None and due_at >= next_session_at:
+            continue
+        if due_at + expire_after <= now:
+            continue
+        local_date = due_at.astimezone(zone).date()
+        if local_date in taken:
+            continue
+        taken.add(local_date)
+        planned.append(
+            PlannedCheckIn(
+                step=index,
+                due_at=due_at,
+                local_date=local_date,
+                instruments=tuple(step["instruments"]),
+            )
+        )
+    return planned

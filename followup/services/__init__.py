@@ -1,0 +1,1 @@
+"""Services: every write of the domain, keyword-only and typed (HackSoft style)."""

@@ -1,0 +1,28 @@
+from django.db import transaction
+from django.utils import timezone
+
+from followup.audit import audit_record
+from followup.errors import Conflict
+from followup.models import CheckIn
+
+CANCELLABLE = (CheckIn.Status.SCHEDULED, CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
+
+
+def checkin_cancel(*, check_in: CheckIn, actor: object = None) -> CheckIn:
+    """Cancel a check-in that is not finished. Cancelling twice is harmless."""
+    with transaction.atomic():
+        check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+        if check_in.status == CheckIn.Status.CANCELLED:
+            return check_in
+        if check_in.status not in CANCELLABLE:
+            raise Conflict(
+                f"This check-in is {check_in.status} and can no longer be cancelled.",
+                code="not_cancellable",
+                status=check_in.status,
+            )
+        check_in.status = CheckIn.Status.CANCELLED
+        check_in.cancelled_at = timezone.now()
+        check_in.cancel_reason = "by_clinician"
+        check_in.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        audit_record(actor=actor, action="check_in.cancel", obj=check_in, patient=check_in.patient)
+    return check_in

@@ -1,0 +1,97 @@
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from followup.audit import audit_record
+from followup.errors import Conflict, ValidationError
+from followup.models import Clinic, Patient
+from followup.phones import normalize_phone, validate_timezone
+
+EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "timezone",
+    "channel",
+    "language",
+    "sms_consent",
+)
+
+
+def patient_create(*, clinic: Clinic, actor: object = None, **fields: Any) -> Patient:
+    """Enrol a patient (SPEC §2 step 1): number in E.164, zone from IANA, consent time-stamped."""
+    patient = Patient(clinic=clinic)
+    _apply(patient, fields, creating=True)
+    return _save(patient, actor=actor, action="patient.create", changed=sorted(fields))
+
+
+def patient_update(*, patient: Patient, actor: object = None, **fields: Any) -> Patient:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"These fields cannot be changed: {', '.join(sorted(unknown))}.",
+            field=sorted(unknown)[0],
+            code="read_only",
+        )
+    _apply(patient, fields, creating=False)
+    return _save(patient, actor=actor, action="patient.update", changed=sorted(fields))
+
+
+def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
+    for name in ("first_name", "last_name"):
+        if name in fields or creating:
+            value = str(fields.get(name) or "").strip()
+            if not value:
+                raise ValidationError(f"{name} is required.", field=name, code="required")
+            setattr(patient, name, value)
+    if "phone" in fields or creating:
+        patient.phone = normalize_phone(fields.get("phone", ""), region=patient.clinic.country)
+    if "timezone" in fields or creating:
+        patient.timezone = validate_timezone(fields.get("timezone", ""))
+    if "channel" in fields:
+        if fields["channel"] not in ("sms", "web"):
+            raise ValidationError("channel must be 'sms' or 'web'.", field="channel")
+        patient.channel = fields["channel"]
+    if "language" in fields:
+        if fields["language"] not in Patient.Language.values:
+            raise ValidationError(
+                "language must be 'en': only the scales' official translations are shown, and "
+                "English is the one available.",
+                field="language",
+            )
+        patient.language = fields["language"]
+    if "sms_consent" in fields:
+        consent = fields["sms_consent"]
+        if not isinstance(consent, bool):
+            raise ValidationError("sms_consent must be true or false.", field="sms_consent")
+        if consent and not patient.sms_consent:
+            patient.sms_consent_at = timezone.now()
+        elif not consent:
+            patient.sms_consent_at = None
+        patient.sms_consent = consent
+
+
+def _save(patient: Patient, *, actor: object, action: str, changed: list[str]) -> Patient:
+    duplicate = Patient.objects.filter(clinic=patient.clinic, phone=patient.phone).exclude(
+        pk=patient.pk
+    )
+    if duplicate.exists():
+        raise Conflict(
+            "Another patient of this clinic has this phone number; replies could not be told "
+            "apart.",
+            field="phone",
+            code="duplicate_phone",
+        )
+    try:
+        with transaction.atomic():
+            patient.save()
+            # Field names only: the values are patient data.
+            audit_record(actor=actor, action=action, obj=patient, detail={"fields": changed})
+    except IntegrityError:
+        raise Conflict(
+            "Another patient of this clinic has this phone number.",
+            field="phone",
+            code="duplicate_phone",
+        ) from None
+    return patient

@@ -1,0 +1,50 @@
+from rest_framework.test import APIClient
+
+from followup.models import Clinician
+from tests.conftest import PASSWORD
+
+
+def test_it_gives_a_token_for_a_username_and_password(alice: Clinician) -> None:
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/patients/").status_code == 200
+
+
+def test_a_wrong_password_is_a_400_with_a_message(alice: Clinician) -> None:
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "nope"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "authorization"
+    assert "credentials" in response.json()["message"]
+
+
+def test_it_throttles_repeated_login_attempts(alice: Clinician) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [
+        APIClient()
+        .post("/api/v1/auth/token/", {"username": "alice", "password": "x"}, format="json")
+        .status_code
+        for _ in range(12)
+    ]
+    cache.clear()
+
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_a_user_without_a_clinic_reaches_nothing(db: None) -> None:
+    root = Clinician.objects.create_superuser("root", password=PASSWORD)
+    client = APIClient()
+    client.force_authenticate(root)
+
+    assert client.get("/api/v1/patients/").status_code == 403

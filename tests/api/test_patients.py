@@ -1,0 +1,140 @@
+import pytest
+from rest_framework.test import APIClient
+
+from followup.models import AuditEvent, Patient
+
+NEW_PATIENT = {
+    "first_name": "Robin",
+    "last_name": "Lee",
+    "phone": "(312) 555-0188",
+    "timezone": "America/Chicago",
+    "channel": "sms",
+    "language": "en",
+    "sms_consent": True,
+}
+
+
+def test_it_enrols_a_patient_with_the_number_in_e164(as_alice: APIClient) -> None:
+    response = as_alice.post("/api/v1/patients/", NEW_PATIENT, format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["phone"] == "+13125550188"
+    assert body["timezone"] == "America/Chicago"
+    assert body["sms_consent"] is True
+    assert body["sms_consent_at"] is not None
+    assert body["opted_out"] is False
+    assert body["latest_scores"] == {"phq9": None, "gad7": None}
+    assert Patient.objects.get(pk=body["id"]).phone == "+13125550188"
+
+
+def test_it_records_no_consent_time_without_consent(as_alice: APIClient) -> None:
+    response = as_alice.post(
+        "/api/v1/patients/", {**NEW_PATIENT, "sms_consent": False}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["sms_consent_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("phone", "12", "invalid_phone"),
+        ("phone", "not a number", "invalid_phone"),
+        ("phone", "+1 800 555 0199", "not_mobile"),
+        ("phone", "", "blank"),
+        ("timezone", "Mars/Olympus_Mons", "invalid_timezone"),
+        ("timezone", "CST6CDT-ish", "invalid_timezone"),
+        ("channel", "pigeon", "invalid_choice"),
+        ("language", "xx", "invalid_choice"),
+        ("sms_consent", "perhaps", "invalid"),
+        ("first_name", "", "blank"),
+    ],
+)
+def test_it_refuses_bad_input_with_a_400_naming_the_field(
+    as_alice: APIClient, field: str, value: str, code: str
+) -> None:
+    response = as_alice.post("/api/v1/patients/", {**NEW_PATIENT, field: value}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == code
+    assert field in body["message"] or field in body["extra"]["fields"]
+    assert list(body["extra"]["fields"]) == [field]
+    assert not Patient.objects.exists()
+    assert not AuditEvent.objects.filter(action="patient.create").exists()
+
+
+def test_it_refuses_a_second_patient_with_the_same_number(
+    as_alice: APIClient, pat: Patient
+) -> None:
+    response = as_alice.post(
+        "/api/v1/patients/", {**NEW_PATIENT, "phone": "+1 312 555 0123"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_phone"
+    assert Patient.objects.count() == 1
+
+
+def test_it_changes_a_patient_with_patch_and_audits_field_names_only(
+    as_bob: APIClient, pat: Patient
+) -> None:
+    response = as_bob.patch(
+        f"/api/v1/patients/{pat.pk}/",
+        {"phone": "312-555-0199", "timezone": "America/New_York"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["phone"] == "+13125550199"
+    assert response.json()["timezone"] == "America/New_York"
+    assert response.json()["sms_consent"] is True  # untouched by a patch that did not name it
+    event = AuditEvent.objects.get(action="patient.update")
+    assert event.detail == {"fields": ["phone", "timezone"]}
+    assert "0199" not in str(event.detail)
+
+
+def test_a_bad_patch_changes_nothing(as_bob: APIClient, pat: Patient) -> None:
+    response = as_bob.patch(
+        f"/api/v1/patients/{pat.pk}/",
+        {"first_name": "Patricia", "timezone": "Nowhere/Special"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {
+        "timezone": ["'Nowhere/Special' is not an IANA time zone; use a name like America/Chicago."]
+    }
+    pat.refresh_from_db()
+    assert pat.first_name == "Pat"
+
+
+def test_it_lists_patients_paginated_with_search(
+    as_alice: APIClient, pat: Patient
+) -> None:
+    as_alice.post("/api/v1/patients/", NEW_PATIENT, format="json")
+
+    everyone = as_alice.get("/api/v1/patients/").json()
+    found = as_alice.get("/api/v1/patients/", {"search": "lee"}).json()
+
+    assert everyone["count"] == 2
+    assert set(everyone) == {"count", "next", "previous", "results"}
+    assert [p["last_name"] for p in found["results"]] == ["Lee"]
+
+
+def test_viewing_a_patient_is_audited(as_bob: APIClient, bob: object, pat: Patient) -> None:
+    as_bob.get(f"/api/v1/patients/{pat.pk}/", REMOTE_ADDR="10.1.2.3")
+
+    event = AuditEvent.objects.get(action="patient.view")
+    assert event.actor == bob
+    assert event.patient == pat
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_it_needs_a_token(pat: Patient) -> None:
+    response = APIClient().get("/api/v1/patients/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"

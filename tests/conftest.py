@@ -1,0 +1,100 @@
+"""The cast: a clinic (Riverside) with its admin Alice and clinician Bob, a patient Pat, and an
+outsider, Mallory, admin of another clinic (Hillcrest)."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from followup.models import Clinic, Clinician, Patient
+from followup.services.clinics import clinic_create, clinician_create
+from followup.services.patients import patient_create
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _real_services_in_ci(django_db_setup: None, django_db_blocker: object) -> None:
+    """In CI the suite must run against PostgreSQL and Redis, never quietly on the defaults."""
+    if os.environ.get("FOLLOWUP_REQUIRE_SERVICES"):
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "CI must run on PostgreSQL"
+        assert settings.REDIS_URL, "CI must run with REDIS_URL"
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    return clinic_create(name="Riverside Ketamine Clinic", timezone="America/Chicago")
+
+
+@pytest.fixture
+def alice(clinic: Clinic) -> Clinician:
+    return clinician_create(
+        clinic=clinic,
+        username="alice",
+        password=PASSWORD,
+        first_name="Alice",
+        last_name="Admin",
+        role="admin",
+        phone="+13125550111",
+    )
+
+
+@pytest.fixture
+def bob(clinic: Clinic) -> Clinician:
+    return clinician_create(
+        clinic=clinic,
+        username="bob",
+        password=PASSWORD,
+        first_name="Bob",
+        last_name="Nurse",
+        role="clinician",
+        phone="+13125550112",
+    )
+
+
+@pytest.fixture
+def pat(clinic: Clinic, alice: Clinician) -> Patient:
+    return patient_create(
+        clinic=clinic,
+        actor=alice,
+        first_name="Pat",
+        last_name="Jones",
+        phone="+13125550123",
+        timezone="America/Chicago",
+        channel="sms",
+        sms_consent=True,
+    )
+
+
+@pytest.fixture
+def mallory(db: None) -> Clinician:
+    hillcrest = clinic_create(name="Hillcrest Clinic", timezone="America/Denver")
+    return clinician_create(
+        clinic=hillcrest, username="mallory", password=PASSWORD, role="admin"
+    )
+
+
+def client_for(user: Clinician) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def as_alice(alice: Clinician) -> APIClient:
+    return client_for(alice)
+
+
+@pytest.fixture
+def as_bob(bob: Clinician) -> APIClient:
+    return client_for(bob)
+
+
+@pytest.fixture
+def as_mallory(mallory: Clinician) -> APIClient:
+    return client_for(mallory)
