@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from api.fields import AwareDateTimeField
 from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
+from followup.models.patients import Channel
 from followup.selectors import latest_scores
 
 
@@ -52,7 +53,7 @@ class PatientInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=32, help_text="Mobile number, E.164 preferred.")
     timezone = serializers.CharField(max_length=64, help_text="IANA zone, e.g. America/Chicago.")
-    channel = serializers.ChoiceField(choices=["sms", "web"], default="sms")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
     language = serializers.ChoiceField(choices=Patient.Language.choices, default="en")
     sms_consent = serializers.BooleanField(default=False)
 

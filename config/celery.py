@@ -16,7 +16,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tasks"], related_name=None, force=True)
 
 
-
 @app.on_after_configure.connect
 def _schedule(sender: Celery, **kwargs: object) -> None:
     from tasks.schedule import beat_schedule

@@ -108,10 +108,11 @@ PILLS = (
 )
 # "end", but not "in the end it worked out".
 END = r"(?<!the )\b(?:end|ending|ended)"
-# "go on", but not "go on Tuesday", "go on the trip" or "go on medication".
+# "go on", but not "go on Tuesday", "go on the trip" or "go on medication". "Go on tonight",
+# "go on this way" and "go on with my life" still flag.
 OUTING = (
-    r"(?!\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*|the|a|an|at|to|next|tomorrow|today|tonight"
-    r"|holiday|vacation|trip|leave|time|that|my|this|with|medication|meds)\b)"
+    r"(?!\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*|the|a|an|at|to|next|holiday|vacation|trip"
+    r"|leave|time|my|medication|meds)\b)"
 )
 ANYMORE = r"(?:anymore|any\s+more|no\s+more|much\s+longer)"
 

@@ -35,8 +35,7 @@ def normalize_phone(raw: str, *, region: str = "US", field: str = "phone") -> st
         ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"'{text}' is not a valid phone number; use the international form, "
-            "e.g. +14155550123.",
+            f"'{text}' is not a valid phone number; use the international form, e.g. +14155550123.",
             field=field,
             code="invalid_phone",
         )

@@ -73,9 +73,7 @@ def pat(clinic: Clinic, alice: Clinician) -> Patient:
 @pytest.fixture
 def mallory(db: None) -> Clinician:
     hillcrest = clinic_create(name="Hillcrest Clinic", timezone="America/Denver")
-    return clinician_create(
-        clinic=hillcrest, username="mallory", password=PASSWORD, role="admin"
-    )
+    return clinician_create(clinic=hillcrest, username="mallory", password=PASSWORD, role="admin")
 
 
 def client_for(user: Clinician) -> APIClient:

@@ -1,24 +1,24 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers import CheckInSerializer, ResponseSerializer
-from followup.models import CheckIn
+from api.views.base import ClinicScopedViewSet
+from followup.models import CheckIn, Clinic
 from followup.models import Response as ResponseModel
 from followup.services.checkins import checkin_cancel
 
 
-class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
+    queryset = CheckIn.objects.none()
     serializer_class = CheckInSerializer
     filterset_fields = ["patient", "status", "session", "channel"]
 
-    def get_queryset(self) -> QuerySet[CheckIn]:
-        return CheckIn.objects.filter(patient__clinic=self.request.user.clinic).order_by(
-            "due_at", "id"
-        )
+    def scoped(self, clinic: Clinic) -> QuerySet[CheckIn]:
+        return CheckIn.objects.filter(patient__clinic=clinic).order_by("due_at", "id")
 
     @extend_schema(request=None, responses=CheckInSerializer)
     @action(detail=True, methods=["post"])
@@ -27,13 +27,12 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(self.get_serializer(check_in).data)
 
 
-class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
     """Answers to the scales, complete or partial (a partial one has no total)."""
 
+    queryset = ResponseModel.objects.none()
     serializer_class = ResponseSerializer
     filterset_fields = ["patient", "instrument", "check_in", "complete"]
 
-    def get_queryset(self) -> QuerySet[ResponseModel]:
-        return ResponseModel.objects.filter(patient__clinic=self.request.user.clinic).order_by(
-            "-submitted_at", "-id"
-        )
+    def scoped(self, clinic: Clinic) -> QuerySet[ResponseModel]:
+        return ResponseModel.objects.filter(patient__clinic=clinic).order_by("-submitted_at", "-id")

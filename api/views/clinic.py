@@ -2,7 +2,7 @@ from dataclasses import asdict
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,25 +15,25 @@ from api.serializers import (
     FollowUpPlanSerializer,
     InstrumentSerializer,
 )
+from api.views.base import ClinicScopedViewSet
 from followup.instruments import INSTRUMENTS
-from followup.models import Clinician
+from followup.models import Clinic, Clinician
 from followup.services.clinics import clinician_create
 from followup.services.plans import plan_update
 
 
 class ClinicianViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
 ):
     """The clinic's clinicians and admins. Only an admin adds one; passwords never come back."""
 
+    queryset = Clinician.objects.none()
     serializer_class = ClinicianSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
     filterset_fields = ["role"]
 
-    def get_queryset(self) -> QuerySet[Clinician]:
-        return Clinician.objects.filter(clinic=self.request.user.clinic, is_active=True).order_by(
-            "id"
-        )
+    def scoped(self, clinic: Clinic) -> QuerySet[Clinician]:
+        return Clinician.objects.filter(clinic=clinic, is_active=True).order_by("id")
 
     @extend_schema(request=ClinicianInputSerializer, responses={201: ClinicianSerializer})
     def create(self, request: Request) -> Response:

@@ -1,13 +1,14 @@
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers import PatientInputSerializer, PatientSerializer
+from api.views.base import ClinicScopedViewSet
 from followup.audit import audit_record
-from followup.models import Patient
+from followup.models import Clinic, Patient
 from followup.selectors import patients_with_latest_scores
 from followup.services.patients import patient_create, patient_update
 
@@ -30,14 +31,15 @@ class PatientFilter(filters.FilterSet):
 
 
 class PatientViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
 ):
+    queryset = Patient.objects.none()
     serializer_class = PatientSerializer
     filterset_class = PatientFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[Patient]:
-        return patients_with_latest_scores(self.request.user.clinic).order_by("id")
+    def scoped(self, clinic: Clinic) -> QuerySet[Patient]:
+        return patients_with_latest_scores(clinic).order_by("id")
 
     @extend_schema(request=PatientInputSerializer, responses={201: PatientSerializer})
     def create(self, request: Request) -> Response:

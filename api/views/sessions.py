@@ -1,25 +1,27 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers import CheckInBriefSerializer, SessionInputSerializer, SessionSerializer
-from followup.models import TreatmentSession
+from api.views.base import ClinicScopedViewSet
+from followup.models import Clinic, TreatmentSession
 from followup.services.sessions import session_record
 
 
 class SessionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
 ):
     """Treatment sessions. Recording one schedules the check-ins of the clinic's plan."""
 
+    queryset = TreatmentSession.objects.none()
     serializer_class = SessionSerializer
     filterset_fields = ["patient", "treatment"]
 
-    def get_queryset(self) -> QuerySet[TreatmentSession]:
+    def scoped(self, clinic: Clinic) -> QuerySet[TreatmentSession]:
         return (
-            TreatmentSession.objects.filter(patient__clinic=self.request.user.clinic)
+            TreatmentSession.objects.filter(patient__clinic=clinic)
             .prefetch_related("check_ins")
             .order_by("-occurred_at", "-id")
         )

@@ -30,3 +30,6 @@ class AuditEvent(models.Model):
             models.Index(fields=["patient", "at"], name="audit_patient_at"),
             models.Index(fields=["clinic", "at"], name="audit_clinic_at"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} #{self.object_id}"

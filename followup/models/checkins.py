@@ -81,10 +81,6 @@ class Response(models.Model):
         PHQ9 = "phq9", "PHQ-9"
         GAD7 = "gad7", "GAD-7"
 
-    class Source(models.TextChoices):
-        SMS = "sms", "SMS"
-        WEB = "web", "Web"
-
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="responses")
     check_in = models.ForeignKey(
         CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
@@ -96,7 +92,7 @@ class Response(models.Model):
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     severity = models.CharField(max_length=24, blank=True)
     complete = models.BooleanField(default=False)
-    channel = models.CharField(max_length=8, choices=Source.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

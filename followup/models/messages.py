@@ -60,9 +60,14 @@ class OutboundMessage(models.Model):
             models.UniqueConstraint(
                 fields=["provider_sid"], condition=~Q(provider_sid=""), name="outbound_sid_unique"
             ),
-            models.CheckConstraint(condition=Q(channel__in=["sms", "voice"]), name="outbound_channel"),
+            models.CheckConstraint(
+                condition=Q(channel__in=["sms", "voice"]), name="outbound_channel"
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk} ({self.purpose}, {self.status})"
 
 
 class InboundMessage(models.Model):
@@ -88,3 +93,6 @@ class InboundMessage(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         indexes = [models.Index(fields=["status", "received_at"], name="inbound_status_received")]
+
+    def __str__(self) -> str:
+        return f"Inbound {self.message_sid}"

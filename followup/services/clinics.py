@@ -61,7 +61,9 @@ def clinician_create(
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError(" ".join(exc.messages), field="password", code="weak_password") from None
+        raise ValidationError(
+            " ".join(exc.messages), field="password", code="weak_password"
+        ) from None
     user.set_password(password)
     user.save()
     return user

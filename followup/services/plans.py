@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from itertools import pairwise
 
 from django.db import transaction
 
@@ -49,7 +50,9 @@ def _clean_steps(steps: Sequence[dict]) -> list[dict]:
     for number, step in enumerate(steps, start=1):
         offset = step.get("offset_hours")
         if isinstance(offset, bool) or not isinstance(offset, int):
-            raise ValidationError(f"Step {number}: offset_hours must be a whole number.", field="steps")
+            raise ValidationError(
+                f"Step {number}: offset_hours must be a whole number.", field="steps"
+            )
         if not 1 <= offset <= MAX_OFFSET_HOURS:
             raise ValidationError(
                 f"Step {number}: offset_hours must be between 1 and {MAX_OFFSET_HOURS}.",
@@ -58,20 +61,18 @@ def _clean_steps(steps: Sequence[dict]) -> list[dict]:
         instruments = step.get("instruments")
         if not isinstance(instruments, list) or not instruments:
             raise ValidationError(
-                f"Step {number}: instruments must list at least one of "
-                f"{', '.join(INSTRUMENTS)}.",
+                f"Step {number}: instruments must list at least one of {', '.join(INSTRUMENTS)}.",
                 field="steps",
             )
         unknown = [code for code in instruments if code not in INSTRUMENTS]
         if unknown or len(set(instruments)) != len(instruments):
             raise ValidationError(
-                f"Step {number}: instruments must be distinct codes from "
-                f"{', '.join(INSTRUMENTS)}.",
+                f"Step {number}: instruments must be distinct codes from {', '.join(INSTRUMENTS)}.",
                 field="steps",
             )
         clean.append({"offset_hours": offset, "instruments": list(instruments)})
     clean.sort(key=lambda step: step["offset_hours"])
-    for before, after in zip(clean, clean[1:], strict=False):
+    for before, after in pairwise(clean):
         # Never two check-ins on one day; and the scales ask about two weeks, so closer steps
         # would blur that window (CLINICAL.md, schedule).
         if after["offset_hours"] - before["offset_hours"] < 24:

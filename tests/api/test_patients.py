@@ -111,9 +111,7 @@ def test_a_bad_patch_changes_nothing(as_bob: APIClient, pat: Patient) -> None:
     assert pat.first_name == "Pat"
 
 
-def test_it_lists_patients_paginated_with_search(
-    as_alice: APIClient, pat: Patient
-) -> None:
+def test_it_lists_patients_paginated_with_search(as_alice: APIClient, pat: Patient) -> None:
     as_alice.post("/api/v1/patients/", NEW_PATIENT, format="json")
 
     everyone = as_alice.get("/api/v1/patients/").json()

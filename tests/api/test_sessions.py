@@ -116,9 +116,7 @@ def test_a_backdated_session_leaves_the_later_sessions_plan_alone(
     older = record(as_alice, pat, NOW - 20 * HOUR)
 
     assert older["check_ins"] == []
-    assert all(
-        CheckIn.objects.get(pk=c["id"]).status == "scheduled" for c in newer["check_ins"]
-    )
+    assert all(CheckIn.objects.get(pk=c["id"]).status == "scheduled" for c in newer["check_ins"])
 
 
 @pytest.mark.parametrize(

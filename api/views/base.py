@@ -1,0 +1,19 @@
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from followup.models import Clinic
+
+
+class ClinicScopedViewSet(viewsets.GenericViewSet):
+    """Every object a view reaches belongs to the caller's clinic; anything else is a 404.
+
+    Subclasses set ``queryset = Model.objects.none()`` (for the schema) and ``scoped()``.
+    """
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.scoped(self.request.user.clinic)
+
+    def scoped(self, clinic: Clinic) -> QuerySet:
+        raise NotImplementedError

@@ -1,0 +1,31 @@
+from rest_framework.test import APIClient
+
+
+def test_the_openapi_schema_describes_every_path(db: None) -> None:
+    response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/patients/",
+        "/api/v1/patients/{id}/",
+        "/api/v1/sessions/",
+        "/api/v1/check-ins/",
+        "/api/v1/check-ins/{id}/cancel/",
+        "/api/v1/responses/",
+        "/api/v1/clinicians/",
+        "/api/v1/follow-up-plan/",
+        "/api/v1/instruments/",
+    ):
+        assert path in paths, path
+
+
+def test_the_docs_page_is_served_without_the_internet(db: None) -> None:
+    response = APIClient().get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "swagger-ui" in page
+    assert "cdn." not in page
+    assert "unpkg" not in page
