@@ -41,11 +41,10 @@ def _database() -> bool:
 
 
 def _broker() -> bool:
-    if settings.REDIS_URL:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith(("redis://", "rediss://")):
         try:
-            client = redis.Redis.from_url(
-                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-            )
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
             try:
                 return bool(client.ping())
             finally:
@@ -53,8 +52,9 @@ def _broker() -> bool:
         except redis.RedisError:
             logger.warning("healthz: broker unreachable")
             return False
-    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
-    return os.path.isdir(folder) and os.access(folder, os.W_OK)
+    # The embedded file-system broker: reachable when its folder is there and writable.
+    folder = settings.BROKER_DIR / "queue"
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 @never_cache

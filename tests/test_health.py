@@ -13,7 +13,7 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@override_settings(REDIS_URL=REAL_REDIS)
+@override_settings(CELERY_BROKER_URL=REAL_REDIS)
 def test_it_is_healthy_when_the_database_and_redis_answer(db: None) -> None:
     response = Client().get("/healthz")
 
@@ -22,7 +22,7 @@ def test_it_is_healthy_when_the_database_and_redis_answer(db: None) -> None:
 
 
 def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object) -> None:
-    settings.REDIS_URL = ""
+    settings.CELERY_BROKER_URL = "filesystem://"
 
     response = Client().get("/healthz")
 
@@ -31,7 +31,7 @@ def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object) -> Non
 
 
 def test_it_is_unavailable_when_redis_is_down(db: None) -> None:
-    with override_settings(REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0"):
+    with override_settings(CELERY_BROKER_URL=f"redis://127.0.0.1:{_closed_port()}/0"):
         response = Client().get("/healthz")
 
     assert response.status_code == 503
