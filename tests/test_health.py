@@ -1,5 +1,6 @@
 import os
 import socket
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -21,13 +22,27 @@ def test_it_is_healthy_when_the_database_and_redis_answer(db: None) -> None:
     assert response.json()["checks"] == {"database": True, "broker": True}
 
 
-def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object) -> None:
+def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object, tmp_path: Path) -> None:
     settings.CELERY_BROKER_URL = "filesystem://"
+    settings.BROKER_DIR = tmp_path
+    (tmp_path / "queue").mkdir()
 
     response = Client().get("/healthz")
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_it_is_unavailable_when_the_embedded_broker_folder_is_gone(
+    db: None, settings: object, tmp_path: Path
+) -> None:
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.BROKER_DIR = tmp_path / "missing"
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] is False
 
 
 def test_it_is_unavailable_when_redis_is_down(db: None) -> None:
