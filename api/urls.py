@@ -6,6 +6,7 @@ from api.views.auth import TokenView
 from api.views.checkins import CheckInViewSet, ResponseViewSet
 from api.views.clinic import ClinicianViewSet, FollowUpPlanView, InstrumentListView
 from api.views.patients import PatientViewSet
+from api.views.public import PublicCheckInView, PublicResponsesView
 from api.views.sessions import SessionViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -20,6 +21,12 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("instruments/", InstrumentListView.as_view(), name="instruments"),
     path("follow-up-plan/", FollowUpPlanView.as_view(), name="follow-up-plan"),
+    path("public/check-ins/<str:token>/", PublicCheckInView.as_view(), name="public-check-in"),
+    path(
+        "public/check-ins/<str:token>/responses/",
+        PublicResponsesView.as_view(),
+        name="public-check-in-responses",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include(router.urls)),

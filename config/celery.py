@@ -13,11 +13,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tasks"], related_name=None, force=True)
-
-
-@app.on_after_configure.connect
-def _schedule(sender: Celery, **kwargs: object) -> None:
-    from tasks.schedule import beat_schedule
-
-    sender.conf.beat_schedule = beat_schedule()
+app.autodiscover_tasks(["tasks"], related_name=None)

@@ -149,8 +149,21 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
+# Pages to clinicians have their own queue, so a backlog of check-ins never delays one. A
+# worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {"routing_key": "celery"}, "pages": {"routing_key": "pages"}}
 
 DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 10, minimum=1)
+# Periodic ticks only: every future obligation is a row with a due time, so a tick that runs
+# twice or is missed does no harm. A tick that waited longer than one interval is stale.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch": {
+        "task": "followup.dispatch",
+        "schedule": float(DISPATCH_INTERVAL_SECONDS),
+        "options": {"expires": DISPATCH_INTERVAL_SECONDS},
+    },
+}
 
 # SMS ------------------------------------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "console")
@@ -252,5 +265,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The Twilio client logs each request at INFO; we log our own ids instead.
+        "twilio.http_client": {"level": "WARNING"},
+    },
 }

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.twilio import delivery_status, inbound_sms
 from followup.health import healthz
+from followup.web.checkin import check_in_page
 
 admin.site.site_header = "Follow-up administration"
 admin.site.site_title = "Follow-up"
@@ -10,4 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    path("twilio/sms/", inbound_sms, name="twilio-sms"),
+    path("twilio/status/", delivery_status, name="twilio-status"),
+    path("c/<str:token>", check_in_page, name="check-in-page"),
 ]

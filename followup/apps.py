@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class FollowupConfig(AppConfig):
     name = "followup"
     verbose_name = "Follow-up"
+
+    def ready(self) -> None:
+        from django.core.signals import setting_changed
+
+        from followup.messaging.transports import get_transport
+
+        def _reset_transport(setting: str, **kwargs: object) -> None:
+            if setting.startswith(("SMS_BACKEND", "TWILIO_")):
+                get_transport.cache_clear()
+
+        setting_changed.connect(_reset_transport, weak=False)

@@ -2,7 +2,7 @@
 
 CLINIC_TIMEZONE = "America/New_York"
 CRISIS_LINE = "the 988 Suicide & Crisis Lifeline (call or text 988)"
-EMERGENCY_LINE = "911 or the nearest emergency room"
+EMERGENCY_LINE = "call 911 or go to the nearest emergency room"
 
 # +24 h, +7 d, +14 d, +28 d after each session, PHQ-9 then GAD-7 (CLINICAL.md, schedule).
 PLAN_OFFSETS_HOURS = (24, 7 * 24, 14 * 24, 28 * 24)

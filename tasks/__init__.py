@@ -3,6 +3,6 @@
 Task names are explicit and stable, so a rename never orphans a queued message.
 """
 
-from tasks import heartbeat
+from tasks import dispatch, messages
 
-__all__ = ["heartbeat"]
+__all__ = ["dispatch", "messages"]

@@ -96,3 +96,52 @@ def as_bob(bob: Clinician) -> APIClient:
 @pytest.fixture
 def as_mallory(mallory: Clinician) -> APIClient:
     return client_for(mallory)
+
+
+# The network edge: a Twilio-compatible server on loopback, and tasks run in-process -------
+
+
+@pytest.fixture
+def twilio(settings: object) -> object:
+    """Point the real ``twilio`` client at a Twilio-compatible server on loopback."""
+    from tests.support.twilio_server import FakeTwilio
+
+    with FakeTwilio() as server:
+        settings.SMS_BACKEND = "twilio"
+        settings.TWILIO_ACCOUNT_SID = server.account_sid
+        settings.TWILIO_AUTH_TOKEN = server.auth_token
+        settings.TWILIO_FROM_NUMBER = "+13125550100"
+        settings.TWILIO_MESSAGING_SERVICE_SID = ""
+        settings.TWILIO_API_BASE_URL = server.base_url
+        yield server
+
+
+@pytest.fixture
+def celery_inline(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple, str | None]]:
+    """Run each enqueued task at once, in this process, and record what was enqueued."""
+    import tasks  # noqa: F401 - registers the tasks
+    from config.celery import app
+
+    enqueued: list[tuple[str, tuple, str | None]] = []
+
+    def send_task(name: str, args: tuple = (), kwargs: dict | None = None, **options: object):
+        enqueued.append((name, tuple(args), options.get("queue")))
+        app.tasks[name].apply(args=args, kwargs=kwargs or {}, throw=True)
+
+    monkeypatch.setattr(app, "send_task", send_task)
+    return enqueued
+
+
+def sign_and_post(client: object, path: str, params: dict[str, str], token: str) -> object:
+    """POST a webhook as Twilio does: form-encoded, signed over PUBLIC_BASE_URL + path."""
+    from urllib.parse import urlencode
+
+    from tests.support.twilio_server import signed_post_headers
+
+    headers = signed_post_headers(token, settings.PUBLIC_BASE_URL + path, params)
+    return client.post(
+        path,
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=headers["X-Twilio-Signature"],
+    )

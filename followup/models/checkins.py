@@ -34,6 +34,13 @@ class CheckIn(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=32, blank=True)
+    # Why nothing could be sent (no SMS consent, opted out), shown on the dashboard.
+    undeliverable_reason = models.CharField(max_length=32, blank=True)
+    # The SMS conversation: the question the patient is answering now.
+    current_instrument = models.CharField(max_length=8, blank=True)
+    current_item = models.PositiveSmallIntegerField(null=True, blank=True)
+    reminder_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -68,6 +75,17 @@ class CheckIn(models.Model):
             # The dispatcher: WHERE status = 'scheduled' AND due_at <= now ORDER BY due_at.
             models.Index(fields=["status", "due_at"], name="checkin_status_due"),
             models.Index(fields=["patient", "due_at"], name="checkin_patient_due"),
+            # Reminders and expiry of open check-ins.
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(status__in=["sent", "in_progress"], reminded_at__isnull=True),
+                name="checkin_reminder_due",
+            ),
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status__in=["sent", "in_progress"]),
+                name="checkin_open_expiry",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,8 @@ class OutboundMessage(models.Model):
     error_code = models.CharField(max_length=16, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a pending message may be (re)tried: transient failures back off through this row.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,7 +66,14 @@ class OutboundMessage(models.Model):
                 condition=Q(channel__in=["sms", "voice"]), name="outbound_channel"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbound_status_created"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="outbound_unfinished",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk} ({self.purpose}, {self.status})"

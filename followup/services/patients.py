@@ -95,3 +95,24 @@ def _save(patient: Patient, *, actor: object, action: str, changed: list[str]) -
             code="duplicate_phone",
         ) from None
     return patient
+
+
+def patient_opt_out(*, patient: Patient, source: str) -> bool:
+    """STOP (from the patient, or reported by the carrier): no SMS from now on. Safety still
+    pages clinicians. Returns whether this changed anything."""
+    changed = Patient.objects.filter(pk=patient.pk, opted_out=False).update(
+        opted_out=True, opted_out_at=timezone.now(), updated_at=timezone.now()
+    )
+    if changed:
+        audit_record(actor=None, action="patient.opt_out", obj=patient, detail={"source": source})
+    return bool(changed)
+
+
+def patient_opt_in(*, patient: Patient, source: str) -> bool:
+    """START/UNSTOP: messages resume."""
+    changed = Patient.objects.filter(pk=patient.pk, opted_out=True).update(
+        opted_out=False, opted_out_at=None, updated_at=timezone.now()
+    )
+    if changed:
+        audit_record(actor=None, action="patient.opt_in", obj=patient, detail={"source": source})
+    return bool(changed)

@@ -8,7 +8,7 @@ from followup import rules
 from followup.errors import Conflict
 from followup.instruments import score, validate_answers, validate_difficulty
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.services.flags import flag_raise
+from followup.safety import rules_fired
 
 
 def previous_complete_total(
@@ -68,8 +68,10 @@ def response_record(
             channel=channel,
             submitted_at=submitted_at,
         )
-        flags = [
-            flag_raise(patient=patient, trigger=trigger, response=response)[0]
-            for trigger in rules.response_triggers(instrument, clean, previous)
-        ]
-    return response, flags
+        fired = rules_fired(
+            patient=patient,
+            triggers=rules.response_triggers(instrument, clean, previous),
+            source=channel,
+            response=response,
+        )
+    return response, [event.flag for event in fired]

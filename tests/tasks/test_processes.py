@@ -71,6 +71,9 @@ def test_the_schedulers_tick_reaches_a_worker_in_another_process(
             ],
             check=True,
         )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     log = (tmp_path / "processes.log").open("w")
     common = {"cwd": ROOT, "env": env, "stdout": log, "stderr": subprocess.STDOUT}
     processes.append(

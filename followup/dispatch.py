@@ -1,0 +1,138 @@
+"""The dispatcher: one idempotent sweep over every obligation that has come due.
+
+Each obligation is a row with a due time: check-ins to open, reminders, expiries, messages to
+(re)send, inbound messages to handle. Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED``
+(PostgreSQL; SQLite serialises writers), so two schedulers, a missed tick or a repeated one
+change nothing.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from followup import conversation
+from followup.jobs import enqueue
+from followup.messaging.outbox import messages_redrive
+from followup.models import CheckIn, InboundMessage
+from followup.quiet_hours import next_allowed
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+MAX_BATCHES = 50
+INBOUND_REDRIVE_AFTER = dt.timedelta(seconds=10)
+OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
+
+
+@dataclass
+class Sweep:
+    opened: int = 0
+    deferred: int = 0
+    undeliverable: int = 0
+    reminded: int = 0
+    expired: int = 0
+    messages_redriven: int = 0
+    inbound_redriven: int = 0
+    details: dict = field(default_factory=dict)
+
+
+def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
+    now = now or timezone.now()
+    sweep = Sweep()
+    for _ in range(MAX_BATCHES):
+        if not _open_due_check_ins(now, sweep):
+            break
+    _remind(now, sweep)
+    _expire(now, sweep)
+    sweep.messages_redriven = messages_redrive(now=now)
+    sweep.inbound_redriven = _redrive_inbound(now)
+    return sweep
+
+
+def _claim(queryset):
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("patient__clinic__follow_up_plan")
+        .order_by("pk")[:BATCH]
+    )
+
+
+def _quiet_until(check_in: CheckIn, now: dt.datetime) -> dt.datetime:
+    clinic = check_in.patient.clinic
+    return next_allowed(
+        now,
+        zone=check_in.patient.timezone,
+        start=clinic.quiet_hours_start,
+        end=clinic.quiet_hours_end,
+    )
+
+
+def _open_due_check_ins(now: dt.datetime, sweep: Sweep) -> int:
+    with transaction.atomic():
+        due = _claim(CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, due_at__lte=now))
+        for check_in in due:
+            patient = check_in.patient
+            if patient.opted_out or not patient.sms_consent:
+                reason = "opted_out" if patient.opted_out else "no_sms_consent"
+                CheckIn.objects.filter(pk=check_in.pk).update(
+                    status=CheckIn.Status.UNDELIVERABLE, undeliverable_reason=reason, updated_at=now
+                )
+                sweep.undeliverable += 1
+                continue
+            allowed = _quiet_until(check_in, now)
+            if allowed > now:
+                CheckIn.objects.filter(pk=check_in.pk).update(due_at=allowed, updated_at=now)
+                sweep.deferred += 1
+                continue
+            conversation.open_check_in(check_in, now=now)
+            sweep.opened += 1
+    return len(due)
+
+
+def _remind(now: dt.datetime, sweep: Sweep) -> None:
+    with transaction.atomic():
+        due = _claim(
+            CheckIn.objects.filter(
+                status__in=OPEN,
+                reminded_at__isnull=True,
+                reminder_due_at__lte=now,
+                expires_at__gt=now,
+            )
+        )
+        for check_in in due:
+            allowed = _quiet_until(check_in, now)
+            if allowed > now:
+                CheckIn.objects.filter(pk=check_in.pk).update(
+                    reminder_due_at=allowed, updated_at=now
+                )
+                continue
+            CheckIn.objects.filter(pk=check_in.pk).update(reminded_at=now, updated_at=now)
+            if not check_in.patient.opted_out:
+                conversation.send_reminder(check_in)
+                sweep.reminded += 1
+
+
+def _expire(now: dt.datetime, sweep: Sweep) -> None:
+    # Answers given so far stay, as partial responses (CLINICAL.md).
+    with transaction.atomic():
+        due = _claim(CheckIn.objects.filter(status__in=OPEN, expires_at__lte=now))
+        CheckIn.objects.filter(pk__in=[c.pk for c in due]).update(
+            status=CheckIn.Status.EXPIRED, current_instrument="", current_item=None, updated_at=now
+        )
+        sweep.expired += len(due)
+
+
+def _redrive_inbound(now: dt.datetime) -> int:
+    waiting = list(
+        InboundMessage.objects.filter(
+            status=InboundMessage.Status.RECEIVED, received_at__lte=now - INBOUND_REDRIVE_AFTER
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    for pk in waiting:
+        enqueue(conversation.HANDLE_TASK, pk)
+    return len(waiting)

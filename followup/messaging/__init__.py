@@ -1,0 +1,1 @@
+"""Outbound messages: texts, transports, and the ledger every SMS and call goes through."""

@@ -1,0 +1,219 @@
+"""The outbound ledger: every SMS or call is a row before the provider is called.
+
+``message_queue`` writes the row (idempotent by key) and enqueues its send on commit;
+``message_send`` claims the row with a conditional update, so a re-delivered or duplicate task
+finds it claimed or sent and does nothing. Transient failures put the row back with a due time.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from followup.jobs import enqueue
+from followup.messaging.transports import OPTED_OUT_CODE, TransportError, get_transport
+from followup.models import OutboundMessage, Patient
+
+logger = logging.getLogger(__name__)
+
+SEND_TASK = "followup.send_message"
+MAX_ATTEMPTS = 8
+# A claim older than this without an answer from the provider was cut short (a dead worker).
+STALE_CLAIM = dt.timedelta(minutes=2)
+REDRIVE_AFTER = dt.timedelta(seconds=15)
+PAGES_QUEUE = "pages"
+Status = OutboundMessage.Status
+
+# Delivery statuses only move forward; Twilio's callbacks may arrive late, twice or reordered.
+_RANK = {
+    Status.PENDING: 0,
+    Status.SENDING: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.UNDELIVERED: 3,
+    Status.FAILED: 3,
+    Status.CANCELLED: 3,
+}
+_TWILIO_STATUS = {
+    "accepted": Status.SENT,
+    "scheduled": Status.SENT,
+    "queued": Status.SENT,
+    "sending": Status.SENT,
+    "sent": Status.SENT,
+    "initiated": Status.SENT,
+    "ringing": Status.SENT,
+    "in-progress": Status.DELIVERED,
+    "completed": Status.DELIVERED,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "receiving": Status.SENT,
+    "received": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "busy": Status.UNDELIVERED,
+    "no-answer": Status.UNDELIVERED,
+    "canceled": Status.FAILED,
+    "failed": Status.FAILED,
+}
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """2, 4, 8 … seconds, at most 2 minutes: no obligation waits long in the broker."""
+    return dt.timedelta(seconds=min(2**attempts, 120))
+
+
+def message_queue(
+    *,
+    key: str,
+    to: str,
+    body: str,
+    purpose: str,
+    clinic: object,
+    channel: str = OutboundMessage.Channel.SMS,
+    queue: str | None = None,
+    **links: object,
+) -> OutboundMessage:
+    """Record a message to send (once per ``key``) and enqueue its send after commit."""
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                idempotency_key=key,
+                to=to,
+                body=body,
+                purpose=purpose,
+                clinic=clinic,
+                channel=channel,
+                **links,
+            )
+    except IntegrityError:
+        return OutboundMessage.objects.get(idempotency_key=key)
+    enqueue(SEND_TASK, message.pk, queue=queue)
+    return message
+
+
+def message_send(message_id: int) -> str:
+    """Send one ledger row, at most once per claim. Returns what happened, for logs and tests."""
+    now = timezone.now()
+    claimed = OutboundMessage.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=message_id,
+        status=Status.PENDING,
+    ).update(status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    if not claimed:
+        return "not_claimed"
+    message = OutboundMessage.objects.select_related("patient").get(pk=message_id)
+    if message.patient_id and message.channel == "sms" and _patient_blocks(message):
+        _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
+        return "cancelled"
+    transport = get_transport()
+    callback = settings.PUBLIC_BASE_URL + reverse("twilio-status") + f"?m={message.pk}"
+    try:
+        if message.channel == OutboundMessage.Channel.VOICE:
+            sid = transport.call(to=message.to, twiml=message.body, status_callback=callback)
+        else:
+            sid = transport.send_sms(to=message.to, body=message.body, status_callback=callback)
+    except TransportError as exc:
+        return _failed(message, exc)
+    # A status callback may have arrived first and moved the row on: only fill what is missing.
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
+    )
+    OutboundMessage.objects.filter(pk=message.pk, provider_sid="").update(provider_sid=sid)
+    return "sent"
+
+
+def _patient_blocks(message: OutboundMessage) -> bool:
+    """Patients who sent STOP get nothing more, except what the law and safety require:
+    the STOP confirmation itself."""
+    patient: Patient = message.patient
+    return patient.opted_out and message.purpose != "stop_confirmation"
+
+
+def _failed(message: OutboundMessage, exc: TransportError) -> str:
+    if exc.permanent or message.attempts >= MAX_ATTEMPTS:
+        _finish(message, Status.FAILED, error_code=exc.code, error=str(exc))
+        if exc.code == str(OPTED_OUT_CODE) and message.patient_id:
+            from followup.services.patients import patient_opt_out
+
+            patient_opt_out(patient=message.patient, source="carrier")
+        logger.warning("message %s failed permanently: %s", message.pk, exc.code or "error")
+        return "failed"
+    retry_at = timezone.now() + backoff(message.attempts)
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.PENDING,
+        next_attempt_at=retry_at,
+        error_code=exc.code,
+        error_message=str(exc)[:500],
+        updated_at=timezone.now(),
+    )
+    logger.info("message %s will retry at %s: %s", message.pk, retry_at.isoformat(), exc)
+    return "retry"
+
+
+def _finish(message: OutboundMessage, status: str, *, error_code: str, error: str) -> None:
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
+    )
+    if status == Status.FAILED:
+        from followup.messaging.events import message_failed
+
+        message_failed(message_id=message.pk)
+
+
+def message_status_update(
+    *, message_id: int, provider_status: str, sid: str = "", error_code: str = ""
+) -> bool:
+    """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless."""
+    status = _TWILIO_STATUS.get(provider_status.lower())
+    if status is None:
+        return False
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or _RANK[status] <= _RANK[message.status]:
+            return False
+        message.status = status
+        if sid and not message.provider_sid:
+            message.provider_sid = sid
+        if status in (Status.UNDELIVERED, Status.FAILED):
+            message.error_code = error_code
+        message.sent_at = message.sent_at or timezone.now()
+        message.save(
+            update_fields=["status", "provider_sid", "error_code", "sent_at", "updated_at"]
+        )
+    if status in (Status.UNDELIVERED, Status.FAILED):
+        from followup.messaging.events import message_failed
+
+        message_failed(message_id=message_id)
+    return True
+
+
+def messages_redrive(*, now: dt.datetime, limit: int = 500) -> int:
+    """The sweep: enqueue pending rows that are due, and free claims cut short by a dead worker.
+
+    A claim cut short may or may not have reached the provider; its status callback tells (it
+    moves the row on). Without one after ``STALE_CLAIM`` we send again: a rare duplicate beats
+    a lost question or page.
+    """
+    OutboundMessage.objects.filter(
+        status=Status.SENDING, updated_at__lt=now - STALE_CLAIM, provider_sid=""
+    ).update(status=Status.PENDING, next_attempt_at=now, updated_at=now - REDRIVE_AFTER)
+    with transaction.atomic():
+        # Rows whose task has not run for a while: the fast path's enqueue was lost (broker
+        # down) or the worker died. Touching updated_at spaces re-drives of a backlog out.
+        due = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                status=Status.PENDING,
+                updated_at__lte=now - REDRIVE_AFTER,
+            )
+            .order_by("created_at")
+            .values_list("pk", "flag_id")[:limit]
+        )
+        OutboundMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(updated_at=now)
+        for pk, flag_id in due:
+            enqueue(SEND_TASK, pk, queue=PAGES_QUEUE if flag_id else None)
+    return len(due)

@@ -1,0 +1,81 @@
+"""SMS texts, rendered from ``followup/templates/sms/`` and kept GSM-7 and short.
+
+CLINICAL.md: each SMS within 320 characters and in GSM-7 characters (no curly quotes or emoji),
+so it arrives whole and cheaply; no diagnosis, drug names, scores or echoed answers.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from django.template import Context, Engine
+
+MAX_LENGTH = 320
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "sms"
+
+# GSM 03.38 basic set and extension table (the extension characters count double).
+_GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENDED = set("^{}\\[~]|€")
+_REPLACEMENTS = {
+    "\u2014": "-",  # em dash, in PHQ-9 items 6 and 8
+    "\u2013": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2026": "...",
+    "\u00a0": " ",
+}
+
+
+class MessageTooLong(ValueError):
+    pass
+
+
+def to_gsm7(text: str) -> str:
+    """``text`` with typographic characters replaced by their GSM-7 equivalents.
+
+    Raises ``ValueError`` for anything left outside GSM-7 (it would turn the SMS into UCS-2).
+    """
+    for char, plain in _REPLACEMENTS.items():
+        text = text.replace(char, plain)
+    outside = sorted({char for char in text if char not in _GSM7_BASIC | _GSM7_EXTENDED})
+    if outside:
+        raise ValueError(f"not GSM-7: {outside!r}")
+    return text
+
+
+def gsm7_length(text: str) -> int:
+    return sum(2 if char in _GSM7_EXTENDED else 1 for char in text)
+
+
+@cache
+def _engine() -> Engine:
+    return Engine(dirs=[str(TEMPLATES)], autoescape=False)
+
+
+CLINIC_NAME_LENGTH = 30
+
+
+def sms_name(clinic_name: str) -> str:
+    """The clinic's name as SMS show it: whole when short, else cut at a word, so every text
+    keeps within 320 characters whatever the name."""
+    if len(clinic_name) <= CLINIC_NAME_LENGTH:
+        return clinic_name
+    words = clinic_name[: CLINIC_NAME_LENGTH + 1].split()[:-1]
+    while words and words[-1].lower().strip(",-&") in ("", "and", "of", "the", "for", "at"):
+        words.pop()
+    return " ".join(words) or clinic_name[:CLINIC_NAME_LENGTH]
+
+
+def render_sms(name: str, **context: object) -> str:
+    """Render ``sms/<name>.txt``: lines stripped, blank lines dropped, GSM-7, at most 320."""
+    if isinstance(context.get("clinic"), str):
+        context["clinic"] = sms_name(context["clinic"])
+    raw = _engine().get_template(f"{name}.txt").render(Context(context, autoescape=False))
+    text = to_gsm7("\n".join(line.strip() for line in raw.splitlines() if line.strip()))
+    if gsm7_length(text) > MAX_LENGTH:
+        raise MessageTooLong(f"sms/{name}.txt renders {gsm7_length(text)} characters")
+    return text

@@ -1,0 +1,119 @@
+"""Transports: one small class per way of sending, behind one interface.
+
+``send_sms`` returns the provider's id or raises ``TransportError``; ``permanent`` errors are
+never retried (a bad or unsubscribed number), transient ones are (5xx, 429, timeouts).
+"""
+
+import logging
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.crypto import get_random_string
+
+logger = logging.getLogger(__name__)
+
+# Twilio error codes that no retry can fix (twilio.com/docs/api/errors).
+PERMANENT_CODES = {
+    21211,  # invalid 'To' number
+    21408,  # region not enabled
+    21602,  # body required
+    21610,  # recipient sent STOP
+    21612,  # cannot route to this number
+    21614,  # 'To' is not a mobile number
+    21617,  # body too long
+    21635,  # 'To' cannot receive SMS (landline)
+}
+OPTED_OUT_CODE = 21610
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool, code: str = "") -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.code = code
+
+
+class Transport(Protocol):
+    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str: ...
+
+    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str: ...
+
+
+def mask(number: str) -> str:
+    """A phone number fit for a log line: country code and last two digits."""
+    return f"{number[:2]}…{number[-2:]}" if len(number) > 4 else "…"
+
+
+class ConsoleTransport:
+    """Development: the message goes to the log (and the dev phone page reads the ledger)."""
+
+    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str:
+        sid = "SMconsole" + get_random_string(24)
+        logger.info("console SMS %s to %s:\n%s", sid, mask(to), body)
+        return sid
+
+    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str:
+        sid = "CAconsole" + get_random_string(24)
+        logger.info("console call %s to %s", sid, mask(to))
+        return sid
+
+
+class TwilioTransport:
+    """Twilio's REST API through the official client; ``TWILIO_API_BASE_URL`` for staging."""
+
+    def __init__(self) -> None:
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=10),
+        )
+        self.client.api.base_url = settings.TWILIO_API_BASE_URL
+
+    def _sender(self) -> dict[str, str]:
+        if settings.TWILIO_MESSAGING_SERVICE_SID:
+            return {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
+        return {"from_": settings.TWILIO_FROM_NUMBER}
+
+    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str:
+        kwargs = {"status_callback": status_callback} if status_callback else {}
+        return self._guard(
+            lambda: self.client.messages.create(to=to, body=body, **self._sender(), **kwargs).sid
+        )
+
+    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str:
+        kwargs = {"status_callback": status_callback} if status_callback else {}
+        return self._guard(
+            lambda: (
+                self.client.calls.create(
+                    to=to, from_=settings.TWILIO_FROM_NUMBER, twiml=twiml, **kwargs
+                ).sid
+            )
+        )
+
+    @staticmethod
+    def _guard(send: "callable") -> str:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            return send()
+        except TwilioRestException as exc:
+            code = exc.code or 0
+            transient = exc.status >= 500 or exc.status == 429
+            permanent = not transient and (code in PERMANENT_CODES or 400 <= exc.status < 500)
+            raise TransportError(
+                f"Twilio {exc.status} {code}: {exc.msg}", permanent=permanent, code=str(code)
+            ) from None
+        except (RequestException, TwilioException, OSError) as exc:
+            raise TransportError(
+                f"Twilio unreachable: {type(exc).__name__}", permanent=False
+            ) from None
+
+
+@cache
+def get_transport() -> Transport:
+    return TwilioTransport() if settings.SMS_BACKEND == "twilio" else ConsoleTransport()

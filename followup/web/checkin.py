@@ -1,0 +1,156 @@
+"""``/c/<token>``: the patient's web check-in. GET never uses the token up (link previews open
+it); POST submits the whole form."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from followup.errors import DomainError, Gone, NotFound
+from followup.instruments import get_instrument
+from followup.models import CheckIn
+from followup.services.web_checkin import answers_so_far, check_in_for_token, checkin_submit_web
+
+PFIZER_NOTICE = (
+    "PHQ-9 and GAD-7 are copyright Pfizer Inc. No permission is required to reproduce, "
+    "translate, display or distribute them."
+)
+
+
+def _form(check_in: CheckIn, posted: dict[str, str] | None) -> list[dict]:
+    """The instruments as the template shows them, with the answers to pre-select."""
+    so_far = answers_so_far(check_in)
+    sections = []
+    for code in check_in.instruments:
+        instrument = get_instrument(code)
+        items = []
+        for item in instrument.items:
+            name = f"{code}_{item.number}"
+            value = posted.get(name) if posted is not None else so_far[code][item.number - 1]
+            items.append(
+                {
+                    "number": item.number,
+                    "text": item.text,
+                    "name": name,
+                    "value": "" if value is None else str(value),
+                }
+            )
+        difficulty_name = f"{code}_difficulty"
+        sections.append(
+            {
+                "code": code,
+                "name": instrument.name,
+                "stem": instrument.stem,
+                "items": items,
+                "options": instrument.options,
+                "difficulty": {
+                    "text": instrument.difficulty.text,
+                    "name": difficulty_name,
+                    "options": instrument.difficulty.options,
+                    "value": (posted or {}).get(difficulty_name, ""),
+                },
+            }
+        )
+    return sections
+
+
+def _gone(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(
+        request,
+        "followup/checkin_gone.html",
+        {"message": exc.message, "code": exc.code},
+        status=exc.status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        check_in = check_in_for_token(token)
+    except (NotFound, Gone) as exc:
+        return _gone(request, exc)
+    clinic = check_in.patient.clinic
+    context = {
+        "clinic": clinic.name,
+        "expires_at": check_in.expires_at,
+        "timezone": check_in.patient.timezone,
+        "notice": PFIZER_NOTICE,
+        "crisis_line": clinic.crisis_line,
+        "emergency_line": clinic.emergency_line,
+    }
+    if request.method == "GET":
+        return render(
+            request,
+            "followup/checkin_form.html",
+            {**context, "sections": _form(check_in, None), "errors": {}},
+        )
+    posted = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    answers: dict[str, object] = {}
+    for code in check_in.instruments:
+        count = get_instrument(code).item_count
+        answers[code] = [_int(posted.get(f"{code}_{n}")) for n in range(1, count + 1)]
+        answers[f"{code}_difficulty"] = _int(posted.get(f"{code}_difficulty"))
+    missing = [
+        f"{code}_{n}"
+        for code in check_in.instruments
+        for n, value in enumerate(answers[code], start=1)
+        if value is None
+    ]
+    if missing:
+        return render(
+            request,
+            "followup/checkin_form.html",
+            {
+                **context,
+                "sections": _form(check_in, posted),
+                "errors": dict.fromkeys(missing, "Please choose an answer."),
+                "error_summary": f"Please answer every question: {len(missing)} still "
+                f"{'needs' if len(missing) == 1 else 'need'} an answer.",
+            },
+            status=400,
+        )
+    try:
+        submitted = checkin_submit_web(token=token, answers=answers)
+    except Gone as exc:
+        return _gone(request, exc)
+    except DomainError as exc:
+        errors = {_form_field(exc): exc.message}
+        return render(
+            request,
+            "followup/checkin_form.html",
+            {
+                **context,
+                "sections": _form(check_in, posted),
+                "errors": errors,
+                "error_summary": _summary(exc),
+            },
+            status=400,
+        )
+    return render(
+        request,
+        "followup/checkin_done.html",
+        {**context, "crisis": submitted.crisis},
+    )
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return -1  # refused by validation with a clear message
+
+
+def _form_field(exc: DomainError) -> str:
+    """``answers.phq9[2]`` → the form's ``phq9_3``."""
+    field = (exc.field or "").removeprefix("answers.")
+    if "[" in field:
+        code, index = field.rstrip("]").split("[")
+        return f"{code}_{int(index) + 1}"
+    return field
+
+
+def _summary(exc: DomainError) -> str:
+    return exc.message

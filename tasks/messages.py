@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from followup.conversation import handle_inbound as handle_inbound_service
+from followup.messaging.outbox import message_send
+
+
+@shared_task(name="followup.send_message")
+def send_message(message_id: int) -> str:
+    """Send one outbound ledger row. At most once per claim: the row is claimed with a
+    conditional update before the provider is called, so a duplicate or re-delivered task finds
+    it claimed or sent and does nothing. Failures are retried through the row's due time."""
+    return message_send(message_id)
+
+
+@shared_task(name="followup.handle_inbound")
+def handle_inbound(inbound_id: int) -> str:
+    """Handle a stored inbound SMS. At least once and idempotent by the message's status (the
+    MessageSid is unique, and a handled message is never handled again)."""
+    return handle_inbound_service(inbound_id)
