@@ -99,6 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory: tests that run worker and web processes share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Broker and cache -----------------------------------------------------------------------------
@@ -127,6 +129,8 @@ else:
 
 # Celery reads these through config/celery.py (namespace CELERY_).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if REDIS_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     # A task not acknowledged within 10 minutes (a dead worker) is delivered again.
     {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
@@ -155,6 +159,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {"celery": {"routing_key": "celery"}, "pages": {"routing_key": "pages"}}
 
 DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 10, minimum=1)
+# A send claimed this long ago with no answer from Twilio was cut short (a dead worker).
+SEND_CLAIM_TIMEOUT_SECONDS = env_int("SEND_CLAIM_TIMEOUT_SECONDS", 120, minimum=5)
 # Periodic ticks only: every future obligation is a row with a due time, so a tick that runs
 # twice or is missed does no harm. A tick that waited longer than one interval is stale.
 CELERY_BEAT_SCHEDULE = {

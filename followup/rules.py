@@ -69,6 +69,9 @@ PRIORITY_OF: dict[str, str] = {
 }
 REASONS: tuple[str, ...] = tuple(PRIORITY_OF)
 
+# After these the patient at once gets the crisis message (CLINICAL.md).
+CRISIS_REASONS: tuple[str, ...] = (SUICIDAL_IDEATION, CRISIS_LANGUAGE)
+
 # PHQ-9 item 9, "Thoughts that you would be better off dead, or of hurting yourself in some way".
 SUICIDAL_IDEATION_ITEM = 9
 

@@ -8,7 +8,7 @@ to know who listens.
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from followup.models import Flag, Patient, Response
 from followup.rules import Trigger
@@ -23,9 +23,12 @@ class Fired:
     trigger: Trigger
     created: bool
     source: str  # "sms", "web" or "import"
+    # Whether a clinician is really being paged for it: only then may the patient be told so.
+    paged: bool = False
 
 
-Handler = Callable[[Fired], None]
+# A handler returns True when it paged someone.
+Handler = Callable[[Fired], bool | None]
 _handlers: list[Handler] = []
 
 
@@ -35,8 +38,9 @@ def register(handler: Handler) -> Handler:
     return handler
 
 
-def on_trigger(fired: Fired) -> None:
-    """Called once per trigger, inside the transaction that stored the answer and the flag."""
+def on_trigger(fired: Fired) -> bool:
+    """Called once per trigger, inside the transaction that stored the answer and the flag.
+    Returns whether any handler paged a clinician."""
     logger.info(
         "flag %s %s (%s, %s)",
         fired.flag.pk,
@@ -44,8 +48,8 @@ def on_trigger(fired: Fired) -> None:
         fired.trigger.reason,
         fired.source,
     )
-    for handler in _handlers:
-        handler(fired)
+    results = [handler(fired) for handler in _handlers]
+    return any(results)
 
 
 def rules_fired(
@@ -59,6 +63,5 @@ def rules_fired(
     for trigger in triggers:
         flag, created = flag_raise(patient=patient, trigger=trigger, response=response)
         event = Fired(flag=flag, trigger=trigger, created=created, source=source)
-        on_trigger(event)
-        fired.append(event)
+        fired.append(replace(event, paged=on_trigger(event)))
     return fired

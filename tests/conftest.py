@@ -2,6 +2,7 @@
 outsider, Mallory, admin of another clinic (Hillcrest)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,16 @@ from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """SQLite's test database is a file that web and worker processes share in some tests; a
+    killed run can leave its write-ahead log behind, which would poison the new file."""
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and name:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -98,8 +98,13 @@ class PublicResponsesView(PublicView):
                 "emergency_line": clinic.emergency_line,
                 "message": (
                     f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
-                    f"In an emergency, {clinic.emergency_line}. Your clinic's on-call clinician "
-                    "is being told now."
+                    f"In an emergency, {clinic.emergency_line}. "
+                    + (
+                        "Your clinic's on-call clinician is being told now."
+                        if submitted.clinician_told
+                        else f"Please also call {clinic.name} and tell them how you are feeling."
+                    )
                 ),
+                "clinician_told": submitted.clinician_told,
             }
         return Response(result, status=status.HTTP_201_CREATED)

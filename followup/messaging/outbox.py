@@ -22,8 +22,6 @@ logger = logging.getLogger(__name__)
 
 SEND_TASK = "followup.send_message"
 MAX_ATTEMPTS = 8
-# A claim older than this without an answer from the provider was cut short (a dead worker).
-STALE_CLAIM = dt.timedelta(minutes=2)
 REDRIVE_AFTER = dt.timedelta(seconds=15)
 PAGES_QUEUE = "pages"
 Status = OutboundMessage.Status
@@ -194,11 +192,12 @@ def messages_redrive(*, now: dt.datetime, limit: int = 500) -> int:
     """The sweep: enqueue pending rows that are due, and free claims cut short by a dead worker.
 
     A claim cut short may or may not have reached the provider; its status callback tells (it
-    moves the row on). Without one after ``STALE_CLAIM`` we send again: a rare duplicate beats
+    moves the row on). Without one after ``SEND_CLAIM_TIMEOUT_SECONDS`` we send again: a rare duplicate beats
     a lost question or page.
     """
+    stale_claim = dt.timedelta(seconds=settings.SEND_CLAIM_TIMEOUT_SECONDS)
     OutboundMessage.objects.filter(
-        status=Status.SENDING, updated_at__lt=now - STALE_CLAIM, provider_sid=""
+        status=Status.SENDING, updated_at__lt=now - stale_claim, provider_sid=""
     ).update(status=Status.PENDING, next_attempt_at=now, updated_at=now - REDRIVE_AFTER)
     with transaction.atomic():
         # Rows whose task has not run for a while: the fast path's enqueue was lost (broker

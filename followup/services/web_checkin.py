@@ -28,6 +28,7 @@ class Submitted:
     check_in: CheckIn
     responses: list[Response]
     crisis: bool
+    clinician_told: bool = False
 
 
 def check_in_for_token(token: str, *, lock: bool = False) -> CheckIn:
@@ -65,6 +66,7 @@ def checkin_submit_web(*, token: str, answers: Mapping[str, object]) -> Submitte
         now = timezone.now()
         responses = []
         crisis = False
+        clinician_told = False
         for code in check_in.instruments:
             items, difficulty = clean[code]
             result = score(code, items)
@@ -90,8 +92,11 @@ def checkin_submit_web(*, token: str, answers: Mapping[str, object]) -> Submitte
             crisis = crisis or any(t.reason == rules.SUICIDAL_IDEATION for t in triggers)
             if already_item9:  # raised when it was answered by SMS; do not page twice
                 triggers = [t for t in triggers if t.reason != rules.SUICIDAL_IDEATION]
-            rules_fired(
+            fired = rules_fired(
                 patient=check_in.patient, triggers=triggers, source="web", response=response
+            )
+            clinician_told = clinician_told or any(
+                event.paged for event in fired if event.trigger.reason in rules.CRISIS_REASONS
             )
             responses.append(response)
         check_in.status = CheckIn.Status.COMPLETED
@@ -99,7 +104,9 @@ def checkin_submit_web(*, token: str, answers: Mapping[str, object]) -> Submitte
         check_in.current_instrument = ""
         check_in.current_item = None
         check_in.save()
-    return Submitted(check_in=check_in, responses=responses, crisis=crisis)
+    return Submitted(
+        check_in=check_in, responses=responses, crisis=crisis, clinician_told=clinician_told
+    )
 
 
 def _validate(
@@ -142,3 +149,56 @@ def _field(code: str, field: str | None) -> str:
     if field == "difficulty":
         return f"answers.{code}_difficulty"
     return f"answers.{code}"
+
+
+def checkin_save_partial_web(*, token: str, answers: Mapping[str, list[object]]) -> Submitted:
+    """Keep what an incomplete form did answer, as partial responses, so that PHQ-9 item 9
+    answered 1-3 raises its flag at once even if the patient never finishes (CLINICAL.md).
+    Values that are not valid answers are left out; the form shows what is missing."""
+    with transaction.atomic():
+        check_in = check_in_for_token(token, lock=True)
+        crisis = clinician_told = False
+        responses = []
+        for code in check_in.instruments:
+            given = list(answers.get(code) or [])
+            instrument = get_instrument(code)
+            values = [v if v in (0, 1, 2, 3) and not isinstance(v, bool) else None for v in given]
+            values = (values + [None] * instrument.item_count)[: instrument.item_count]
+            if all(v is None for v in values):
+                continue
+            response, _ = Response.objects.get_or_create(
+                check_in=check_in,
+                instrument=code,
+                defaults={"patient": check_in.patient, "answers": [None] * len(values)},
+            )
+            if response.complete:
+                continue
+            before = list(response.answers)
+            merged = [
+                new if new is not None else old for new, old in zip(values, before, strict=True)
+            ]
+            response.answers = merged
+            response.channel = "web"
+            response.save(update_fields=["answers", "channel", "updated_at"])
+            responses.append(response)
+            triggers = [
+                trigger
+                for number, (old, new) in enumerate(zip(before, merged, strict=True), start=1)
+                if new is not None and new != old
+                for trigger in rules.answer_triggers(code, number, new)
+            ]
+            fired = rules_fired(
+                patient=check_in.patient, triggers=triggers, source="web", response=response
+            )
+            crisis = crisis or any(
+                (r.answers[rules.SUICIDAL_IDEATION_ITEM - 1] or 0) >= 1
+                for r in [response]
+                if code == "phq9"
+            )
+            clinician_told = clinician_told or any(event.paged for event in fired)
+        if responses and check_in.status == CheckIn.Status.SENT:
+            check_in.status = CheckIn.Status.IN_PROGRESS
+            check_in.save(update_fields=["status", "updated_at"])
+    return Submitted(
+        check_in=check_in, responses=responses, crisis=crisis, clinician_told=clinician_told
+    )

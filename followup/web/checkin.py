@@ -9,7 +9,12 @@ from django.views.decorators.http import require_http_methods
 from followup.errors import DomainError, Gone, NotFound
 from followup.instruments import get_instrument
 from followup.models import CheckIn
-from followup.services.web_checkin import answers_so_far, check_in_for_token, checkin_submit_web
+from followup.services.web_checkin import (
+    answers_so_far,
+    check_in_for_token,
+    checkin_save_partial_web,
+    checkin_submit_web,
+)
 
 PFIZER_NOTICE = (
     "PHQ-9 and GAD-7 are copyright Pfizer Inc. No permission is required to reproduce, "
@@ -98,6 +103,8 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
         if value is None
     ]
     if missing:
+        # Keep what was answered: item 9 counts the moment it is given, complete or not.
+        partial = checkin_save_partial_web(token=token, answers=answers)
         return render(
             request,
             "followup/checkin_form.html",
@@ -107,6 +114,8 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
                 "errors": dict.fromkeys(missing, "Please choose an answer."),
                 "error_summary": f"Please answer every question: {len(missing)} still "
                 f"{'needs' if len(missing) == 1 else 'need'} an answer.",
+                "crisis": partial.crisis,
+                "clinician_told": partial.clinician_told,
             },
             status=400,
         )
@@ -130,7 +139,7 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "followup/checkin_done.html",
-        {**context, "crisis": submitted.crisis},
+        {**context, "crisis": submitted.crisis, "clinician_told": submitted.clinician_told},
     )
 
 

@@ -1,0 +1,140 @@
+"""Nothing lost, nothing sent twice, with real processes: a worker killed mid-send, and Redis
+stopped while a patient answers (SPEC §3)."""
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+import pytest
+from django.utils import timezone
+
+from followup.models import Clinic, InboundMessage, Patient, Response
+from followup.services.patients import patient_create
+from followup.services.sessions import session_record
+from tests.support.stack import Stack, daytime_zone
+from tests.support.twilio_server import FakeTwilio, signed_post_headers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    with FakeTwilio() as server:
+        yield server
+
+
+@pytest.fixture
+def stack(tmp_path: Path, fake_twilio: FakeTwilio) -> Iterator[Stack]:
+    running = Stack(tmp_path, fake_twilio)
+    running.start_redis()
+    try:
+        yield running
+    finally:
+        running.stop_all()
+
+
+def enrol(clinic: Clinic, count: int) -> list[Patient]:
+    zone = daytime_zone()
+    patients = []
+    for n in range(count):
+        patient = patient_create(
+            clinic=clinic,
+            first_name=f"P{n}",
+            last_name="Test",
+            phone=f"+1312555{1000 + n:04d}",
+            timezone=zone,
+            sms_consent=True,
+        )
+        session_record(
+            patient=patient,
+            occurred_at=timezone.now() - dt.timedelta(hours=25),
+            treatment="iv_ketamine",
+        )
+        patients.append(patient)
+    return patients
+
+
+def first_questions(twilio: FakeTwilio) -> Counter:
+    return Counter(m.params["To"] for m in twilio.messages if "1/16 " in m.params["Body"])
+
+
+def test_a_worker_killed_mid_send_leaves_each_patient_exactly_one_first_question(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    patients = enrol(clinic, 50)
+    fake_twilio.delay_seconds = 0.05  # slow enough to be caught mid-batch
+    fake_twilio.status_callbacks_enabled = True
+    stack.start_web()
+    stack.start_worker()
+    stack.start_beat()
+
+    stack.wait(lambda: len(fake_twilio.messages) >= 10, "the first sends")
+    stack.kill("worker")
+    sent_before_restart = len(fake_twilio.messages)
+    stack.start_worker()
+
+    stack.wait(lambda: len(first_questions(fake_twilio)) == 50, "every patient asked", 120)
+    # A few more ticks: anything that would be sent twice would be sent by now.
+    stack.wait(lambda: False or _settled(fake_twilio), "quiet", 30)
+
+    counts = first_questions(fake_twilio)
+    assert sent_before_restart < 50
+    assert sorted(counts) == sorted(p.phone for p in patients)
+    assert set(counts.values()) == {1}, {k: v for k, v in counts.items() if v != 1}
+
+
+def _settled(twilio: FakeTwilio, quiet_for: float = 8.0) -> bool:
+    import time
+
+    last = max((r.at for r in twilio.requests), default=0)
+    return time.time() - last > quiet_for
+
+
+_sids = itertools.count(1)
+
+
+def _text(stack: Stack, twilio: FakeTwilio, patient: Patient, body: str) -> int:
+    params = {
+        "MessageSid": f"SM{next(_sids):032x}",
+        "AccountSid": twilio.account_sid,
+        "From": patient.phone,
+        "To": "+13125550100",
+        "Body": body,
+    }
+    url = stack.web_url + "/twilio/sms/"
+    headers = signed_post_headers(
+        twilio.auth_token, stack.env["PUBLIC_BASE_URL"] + "/twilio/sms/", params
+    )
+    request = Request(url, data=urlencode(params).encode(), headers=headers, method="POST")  # noqa: S310
+    with urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.status
+
+
+def test_with_redis_stopped_an_answer_is_stored_and_handled_once_it_returns(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    (patient,) = enrol(clinic, 1)
+    stack.start_web()
+    stack.start_worker()
+    stack.start_beat()
+    stack.wait(lambda: len(fake_twilio.messages_to(patient.phone)) == 1, "the first question")
+
+    stack.kill("redis")
+    status = _text(stack, fake_twilio, patient, "2")
+
+    assert status == 200
+    stored = InboundMessage.objects.get()
+    assert (stored.body, stored.status) == ("2", "received")
+
+    stack.start_redis()
+    stack.wait(lambda: len(fake_twilio.messages_to(patient.phone)) == 2, "the second question", 90)
+    assert (
+        "2/16 Feeling down, depressed, or hopeless"
+        in (fake_twilio.messages_to(patient.phone)[1].params["Body"])
+    )
+    assert InboundMessage.objects.get().status == "handled"
+    assert Response.objects.get(patient=patient).answers[:2] == [2, None]

@@ -1,0 +1,57 @@
+"""The web form's server side, without a browser: item 9 counts even on an incomplete form."""
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+from followup.models import CheckIn, Flag, Patient, Response
+from followup.services.sessions import session_record
+from followup.tokens import make_token
+
+
+def open_check_in(patient: Patient) -> str:
+    _, check_ins = session_record(
+        patient=patient, occurred_at=timezone.now() - dt.timedelta(hours=25), treatment="other"
+    )
+    now = timezone.now()
+    CheckIn.objects.filter(pk=check_ins[0].pk).update(
+        status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72)
+    )
+    return make_token(check_ins[0].pk)
+
+
+def test_item_9_on_an_incomplete_form_raises_the_flag_and_shows_the_crisis_box(
+    pat: Patient,
+) -> None:
+    token = open_check_in(pat)
+
+    page = Client().post(f"/c/{token}", {"phq9_1": "1", "phq9_9": "2"})
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "If you are thinking about hurting yourself, you are not alone." in html
+    assert "988" in html
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.priority) == ("suicidal_ideation", "critical")
+    partial = Response.objects.get(instrument="phq9")
+    assert (partial.answers, partial.complete) == (
+        [1, None, None, None, None, None, None, None, 2],
+        False,
+    )
+    assert CheckIn.objects.get(status="in_progress")
+
+    again = Client().post(f"/c/{token}", {"phq9_1": "1", "phq9_9": "2"})
+
+    assert again.status_code == 400
+    assert len(Flag.objects.get(patient=pat).evidence) == 1  # the same answer is not a new trigger
+
+
+def test_a_form_without_item_9_positive_shows_no_crisis_box(pat: Patient) -> None:
+    token = open_check_in(pat)
+
+    page = Client().post(f"/c/{token}", {"phq9_1": "3"})
+
+    assert page.status_code == 400
+    assert "not alone" not in page.content.decode()
+    assert not Flag.objects.exists()
