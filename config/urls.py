@@ -4,6 +4,7 @@ from django.urls import include, path
 from api.twilio import delivery_status, inbound_sms
 from followup.health import healthz
 from followup.web.checkin import check_in_page
+from followup.web.devphone import dev_phone, dev_phone_thread
 
 admin.site.site_header = "Follow-up administration"
 admin.site.site_title = "Follow-up"
@@ -15,4 +16,6 @@ urlpatterns = [
     path("twilio/sms/", inbound_sms, name="twilio-sms"),
     path("twilio/status/", delivery_status, name="twilio-status"),
     path("c/<str:token>", check_in_page, name="check-in-page"),
+    path("dev/phone/", dev_phone, name="dev-phone"),
+    path("dev/phone/<int:patient_id>/", dev_phone_thread, name="dev-phone-thread"),
 ]

@@ -32,3 +32,28 @@ def next_allowed(moment: dt.datetime, *, zone: str, start: dt.time, end: dt.time
     if result <= moment:  # never go back in time (a repeated hour in autumn)
         result = moment + dt.timedelta(minutes=1)
     return result
+
+
+# Zones around the world, the United States first, for demos and tests that need a patient for
+# whom it is daytime now.
+_AROUND_THE_WORLD = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "Pacific/Auckland",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Europe/Berlin",
+    "Europe/London",
+)
+
+
+def daytime_zone(now: dt.datetime) -> str:
+    """A zone where it is between 10:00 and 18:00 at ``now``."""
+    for zone in _AROUND_THE_WORLD:
+        if 10 <= now.astimezone(zoneinfo.ZoneInfo(zone)).hour < 18:
+            return zone
+    raise LookupError("no zone in daytime")  # cannot happen: the list spans the globe

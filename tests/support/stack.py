@@ -9,35 +9,20 @@ import socket
 import subprocess
 import sys
 import time
-import zoneinfo
 from pathlib import Path
 
 import redis
 from django.db import connection
 
+from followup import quiet_hours
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-DAYTIME_ZONES = (
-    "America/Chicago",
-    "Europe/London",
-    "Asia/Tokyo",
-    "America/Los_Angeles",
-    "Asia/Kolkata",
-    "Pacific/Auckland",
-    "Europe/Berlin",
-    "America/New_York",
-    "Asia/Singapore",
-    "Pacific/Honolulu",
-)
 
 
 def daytime_zone() -> str:
     """A zone where it is now the middle of the day: the real clock runs these tests."""
-    now = dt.datetime.now(dt.UTC)
-    for zone in DAYTIME_ZONES:
-        if 10 <= now.astimezone(zoneinfo.ZoneInfo(zone)).hour < 18:
-            return zone
-    raise AssertionError("no daytime zone found")
+    return quiet_hours.daytime_zone(dt.datetime.now(dt.UTC))
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup.models import CheckIn, Clinic, Clinician, Patient
+from followup.quiet_hours import daytime_zone
 from followup.services.clinics import clinic_create
 from followup.services.patients import patient_create
 from followup.services.responses import response_record
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     f"Follow-up is starting on {base}",
                     f"  API docs:   {base}/api/v1/docs/",
                     f"  Admin:      {base}/admin/",
+                    f"  Dev phone:  {base}/dev/phone/ (answer as a patient)",
                     f"  Health:     {base}/healthz",
                     f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}",
                     "Ctrl-C stops web, worker and scheduler.",
@@ -71,6 +73,9 @@ class Command(BaseCommand):
         admin.save()
         now = timezone.now()
         for first, last, phone, zone, channel, phq, gad, course in PATIENTS:
+            if course == "flat":
+                # This patient's check-in goes out at the first tick: somewhere it is daytime.
+                zone = daytime_zone(timezone.now())
             patient = patient_create(
                 clinic=clinic,
                 actor=admin,
@@ -108,6 +113,10 @@ class Command(BaseCommand):
                 "due_at"
             )
         )
+        if course == "flat" and due:
+            # Left unanswered: the dispatcher sends it at its first tick, so the dev phone shows
+            # a live conversation right away.
+            due = due[:-1]
         for index, check_in in enumerate(due):
             progress = index / max(len(due) - 1, 1)
             target_phq, target_gad = _course(course, phq, gad, progress)

@@ -1,0 +1,62 @@
+"""The dev phone: with the console SMS backend, read each patient's SMS thread and answer as
+the patient. Replies go through the real inbound path (stored raw, handled by the worker)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
+from django.views.decorators.http import require_http_methods
+
+from followup.models import InboundMessage, OutboundMessage, Patient
+from followup.services.inbound import inbound_receive
+
+
+def _enabled(request: HttpRequest) -> None:
+    if settings.SMS_BACKEND != "console" or not getattr(request.user, "clinic_id", None):
+        raise Http404("The dev phone exists only with the console SMS backend.")
+
+
+@login_required
+def dev_phone(request: HttpRequest) -> HttpResponse:
+    _enabled(request)
+    patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
+    return render(request, "followup/devphone.html", {"patients": patients, "patient": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dev_phone_thread(request: HttpRequest, patient_id: int) -> HttpResponse:
+    _enabled(request)
+    patient = get_object_or_404(Patient, pk=patient_id, clinic=request.user.clinic)
+    if request.method == "POST":
+        body = request.POST.get("body", "").strip()
+        if body:
+            inbound_receive(
+                message_sid="SMdev" + get_random_string(29),
+                from_number=patient.phone,
+                to_number="dev-phone",
+                body=body[:1600],
+                payload={"source": "dev-phone"},
+            )
+        return redirect("dev-phone-thread", patient_id=patient.pk)
+    thread = sorted(
+        [
+            *(
+                {"at": m.created_at, "from_patient": False, "body": m.body, "status": m.status}
+                for m in OutboundMessage.objects.filter(patient=patient, channel="sms")
+            ),
+            *(
+                {"at": m.received_at, "from_patient": True, "body": m.body, "status": m.status}
+                for m in InboundMessage.objects.filter(from_number=patient.phone)
+            ),
+        ],
+        key=lambda entry: entry["at"],
+    )
+    waiting = any(entry["status"] in ("pending", "sending", "received") for entry in thread)
+    patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
+    return render(
+        request,
+        "followup/devphone.html",
+        {"patients": patients, "patient": patient, "thread": thread, "waiting": waiting},
+    )

@@ -1,0 +1,96 @@
+"""Duplicates arriving at the same moment: Twilio's retries, and two schedulers."""
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from followup.dispatch import dispatch_due
+from followup.models import Clinic, InboundMessage, Patient, Response
+from followup.services.patients import patient_create
+from followup.services.sessions import session_record
+from tests.conftest import sign_and_post
+from tests.followup.test_conversation import NOW
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def at_once(count: int, work: Callable[[], object]) -> list[object]:
+    """Run ``work`` in ``count`` threads released together; re-raise the first error."""
+    barrier = threading.Barrier(count)
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_same_webhook_five_times_at_once_stores_one_answer(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
+    dispatch_due()
+    params = {
+        "MessageSid": "SM" + "c" * 32,
+        "AccountSid": twilio.account_sid,
+        "From": pat.phone,
+        "To": "+13125550100",
+        "Body": "3",
+    }
+
+    statuses = at_once(
+        5, lambda: sign_and_post(Client(), "/twilio/sms/", params, twilio.auth_token).status_code
+    )
+
+    assert statuses == [200] * 5
+    assert InboundMessage.objects.count() == 1
+    assert Response.objects.get().answers[:2] == [3, None]
+    questions = [m.params["Body"] for m in twilio.messages_to(pat.phone)]
+    assert len(questions) == 2
+    assert "2/16 " in questions[1]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_schedulers_at_once_send_each_check_in_once(
+    twilio: object, celery_inline: list, clinic: Clinic
+) -> None:
+    patients = [
+        patient_create(
+            clinic=clinic,
+            first_name=f"P{n}",
+            last_name="Test",
+            phone=f"+1312555{2000 + n:04d}",
+            timezone="America/Chicago",
+            sms_consent=True,
+        )
+        for n in range(30)
+    ]
+    for patient in patients:
+        session_record(patient=patient, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
+
+    sweeps = at_once(2, dispatch_due)
+
+    assert sum(sweep.opened for sweep in sweeps) == 30
+    assert Counter(m.params["To"] for m in twilio.messages) == Counter(p.phone for p in patients)
+    assert set(Counter(m.params["To"] for m in twilio.messages).values()) == {1}
