@@ -233,6 +233,8 @@ def _handle(patient: Patient, message: InboundMessage) -> None:
     if word == "link":
         if check_in is not None:
             _say(patient, f"{key}:link", "link", check_in=check_in, url=check_in_url(check_in.pk))
+        else:
+            _say(patient, f"{key}:link", "no_check_in")
         return
     value = parse_answer(message.body)
     if check_in is not None and check_in.current_instrument and value is not None:

@@ -123,11 +123,15 @@ def message_send(message_id: int) -> str:
     return "sent"
 
 
+# What an opted-out patient may still receive: the STOP confirmation, and answers to HELP
+# (carriers' rules allow both).
+ALLOWED_AFTER_STOP = ("stop_confirmation", "help")
+
+
 def _patient_blocks(message: OutboundMessage) -> bool:
-    """Patients who sent STOP get nothing more, except what the law and safety require:
-    the STOP confirmation itself."""
+    """Patients who sent STOP get nothing more, except ``ALLOWED_AFTER_STOP``."""
     patient: Patient = message.patient
-    return patient.opted_out and message.purpose != "stop_confirmation"
+    return patient.opted_out and message.purpose not in ALLOWED_AFTER_STOP
 
 
 def _failed(message: OutboundMessage, exc: TransportError) -> str:

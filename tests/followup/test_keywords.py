@@ -100,3 +100,25 @@ def test_link_sends_the_web_link_of_the_check_in_in_progress(
     page = APIClient().get(f"/api/v1/public/check-ins/{token}/")
     assert page.status_code == 200
     assert page.json()["answers"]["phq9"][:2] == [2, None]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_link_without_an_open_check_in_says_so(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    text(twilio, pat, "LINK")
+
+    assert bodies(twilio, pat) == [
+        "Riverside Ketamine Clinic: you have no check-in open right now. We will text you when "
+        "the next one is due."
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_help_still_answers_after_stop(twilio: object, celery_inline: list, pat: Patient) -> None:
+    text(twilio, pat, "STOP")
+    text(twilio, pat, "HELP")
+
+    sent = bodies(twilio, pat)
+    assert len(sent) == 2
+    assert sent[1].startswith("Riverside Ketamine Clinic follow-up check-ins.")
