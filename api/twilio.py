@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from followup.messaging.outbox import message_status_update
+from followup.models import Clinician, Flag
+from followup.services.flags import flag_acknowledge
 from followup.services.inbound import inbound_receive
 
 logger = logging.getLogger(__name__)
@@ -72,3 +74,35 @@ def delivery_status(request: HttpRequest) -> HttpResponse:
         error_code=request.POST.get("ErrorCode", ""),
     )
     return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def voice_ack(request: HttpRequest) -> HttpResponse:
+    """The keypad answer to a page by call: 1 acknowledges the flag."""
+    if not signature_valid(request):
+        return _forbidden()
+    flag = Flag.objects.filter(pk=_int(request.GET.get("f"))).first()
+    if flag is None:
+        return HttpResponse("f must be a flag id.", status=400)
+    if request.POST.get("Digits") != "1":
+        return _twiml("<Say>Not acknowledged. The alert stays open.</Say>")
+    clinician = Clinician.objects.filter(
+        pk=_int(request.GET.get("c")), clinic=flag.clinic_id, is_active=True
+    ).first()
+    flag_acknowledge(flag=flag, actor=clinician, via="voice")
+    return _twiml(f"<Say>Flag {' '.join(flag.code)} acknowledged. Thank you.</Say>")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+def _twiml(body: str) -> HttpResponse:
+    return HttpResponse(
+        f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>',
+        content_type="text/xml",
+    )

@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CheckInStatusEnum": "followup.models.checkins.CheckIn.Status",
+        "FlagStatusEnum": "followup.models.flags.Flag.Status",
+    },
 }
 
 # Auth -----------------------------------------------------------------------------------------

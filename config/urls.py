@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.twilio import delivery_status, inbound_sms
+from api.twilio import delivery_status, inbound_sms, voice_ack
 from followup.health import healthz
 from followup.web.checkin import check_in_page
 from followup.web.devphone import dev_phone, dev_phone_thread
@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("twilio/sms/", inbound_sms, name="twilio-sms"),
     path("twilio/status/", delivery_status, name="twilio-status"),
+    path("twilio/voice/ack/", voice_ack, name="twilio-voice-ack"),
     path("c/<str:token>", check_in_page, name="check-in-page"),
     path("dev/phone/", dev_phone, name="dev-phone"),
     path("dev/phone/<int:patient_id>/", dev_phone_thread, name="dev-phone-thread"),

@@ -15,3 +15,7 @@ class FollowupConfig(AppConfig):
                 get_transport.cache_clear()
 
         setting_changed.connect(_reset_transport, weak=False)
+
+        from followup import paging, safety
+
+        safety.register(paging.on_fired)

@@ -13,10 +13,19 @@ from django.utils import timezone
 
 from followup import rules
 from followup.instruments import INSTRUMENTS, get_instrument, parse_answer, score
-from followup.messaging.outbox import message_queue
+from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
-from followup.models import CheckIn, InboundMessage, Patient, Response
+from followup.models import (
+    CheckIn,
+    Clinician,
+    Flag,
+    InboundMessage,
+    OutboundMessage,
+    Patient,
+    Response,
+)
 from followup.safety import rules_fired
+from followup.services.flags import flag_acknowledge
 from followup.services.patients import patient_opt_in, patient_opt_out
 from followup.services.responses import previous_complete_total
 from followup.tokens import check_in_url
@@ -32,6 +41,8 @@ START_WORDS = {"START", "UNSTOP", "OPTIN"}
 HELP_WORDS = {"HELP", "INFO"}
 LINK_WORDS = {"LINK"}
 _KEYWORD = re.compile(r"^\s*([A-Za-z]+)\s*[.!]*\s*$")
+# A clinician's "ACK <code>" in reply to a page.
+ACK = re.compile(r"^\s*ACK\s+([A-Za-z0-9]{3,12})\s*[.!]*\s*$", re.IGNORECASE)
 
 
 def keyword(text: str) -> str | None:
@@ -78,7 +89,18 @@ def question_text(check_in: CheckIn, code: str, item_number: int, *, first: bool
 
 def _ask(check_in: CheckIn, code: str, item_number: int, *, first: bool = False) -> None:
     patient = check_in.patient
+    # The crisis message goes out before the next question (SPEC §7).
+    crisis = (
+        OutboundMessage.objects.filter(
+            patient=patient,
+            purpose="crisis",
+            status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING],
+        )
+        .order_by("-pk")
+        .first()
+    )
     message_queue(
+        after=crisis,
         key=f"check-in:{check_in.pk}:question:{code}:{item_number}",
         to=patient.phone,
         body=question_text(check_in, code, item_number, first=first),
@@ -175,6 +197,9 @@ def handle_inbound(inbound_id: int) -> str:
     first = InboundMessage.objects.filter(pk=inbound_id).first()
     if first is None or first.status != InboundMessage.Status.RECEIVED:
         return "already_handled"
+    ack = ACK.match(first.body or "")
+    if ack and _clinician_ack(first, ack.group(1).upper()):
+        return "acknowledged"
     patient = find_patient(first.from_number)
     with transaction.atomic():
         if patient is not None:
@@ -202,6 +227,40 @@ def handle_inbound(inbound_id: int) -> str:
             message.handled_at = timezone.now()
             message.save(update_fields=["status", "patient", "handled_at"])
     return "handled" if waiting else "already_handled"
+
+
+def _clinician_ack(message: InboundMessage, code: str) -> bool:
+    """``ACK <code>`` from a phone that was paged for that flag acknowledges it. From any other
+    phone it changes nothing (and the text is handled as a patient's, if it is one)."""
+    flag = Flag.objects.filter(code=code).select_related("clinic").first()
+    if (
+        flag is None
+        or not OutboundMessage.objects.filter(
+            flag=flag, purpose="page", to=message.from_number
+        ).exists()
+    ):
+        return False
+    with transaction.atomic():
+        locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != InboundMessage.Status.RECEIVED:
+            return True
+        clinician = Clinician.objects.filter(
+            clinic=flag.clinic, phone=message.from_number, is_active=True
+        ).first()
+        flag_acknowledge(flag=flag, actor=clinician, via="sms")
+        message_queue(
+            key=f"inbound:{message.message_sid}:ack",
+            to=message.from_number,
+            body=render_sms("acknowledged", code=flag.code),
+            purpose="ack_reply",
+            clinic=flag.clinic,
+            clinician=clinician,
+            queue=PAGES_QUEUE,
+        )
+        locked.status = InboundMessage.Status.HANDLED
+        locked.handled_at = timezone.now()
+        locked.save(update_fields=["status", "handled_at"])
+    return True
 
 
 def _open_check_in(patient: Patient) -> CheckIn | None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup import conversation
+from followup.escalation import steps_due
 from followup.jobs import enqueue
 from followup.messaging.outbox import messages_redrive
 from followup.models import CheckIn, InboundMessage
@@ -29,6 +30,7 @@ OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
 @dataclass
 class Sweep:
+    escalations: int = 0
     opened: int = 0
     deferred: int = 0
     undeliverable: int = 0
@@ -42,6 +44,8 @@ class Sweep:
 def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     now = now or timezone.now()
     sweep = Sweep()
+    # Pages first: they never wait behind check-ins.
+    sweep.escalations = steps_due(now=now)
     for _ in range(MAX_BATCHES):
         if not _open_due_check_ins(now, sweep):
             break

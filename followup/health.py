@@ -16,6 +16,10 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 TICK_KEY = "followup:scheduler-tick"
+FIRST_SEEN_KEY = "followup:healthz-first-seen"
+# The dispatcher ticks every DISPATCH_INTERVAL_SECONDS; a minute without one means the pipeline
+# that sends check-ins and pages is down, and an outside monitor must page someone.
+STALE_AFTER = dt.timedelta(minutes=1)
 
 
 def record_tick() -> None:
@@ -57,17 +61,31 @@ def _broker() -> bool:
     return folder.is_dir() and os.access(folder, os.W_OK)
 
 
+def _scheduler(tick: dt.datetime | None) -> bool:
+    now = timezone.now()
+    if tick is not None:
+        return now - tick <= STALE_AFTER
+    # Never ticked: fine for the first minute after start-up, then it is down.
+    try:
+        cache.add(FIRST_SEEN_KEY, now.isoformat(), timeout=None)
+        first_seen = dt.datetime.fromisoformat(cache.get(FIRST_SEEN_KEY) or now.isoformat())
+    except Exception:
+        return False
+    return now - first_seen <= STALE_AFTER
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "broker": _broker()}
-    healthy = all(checks.values())
     tick = last_tick() if checks["broker"] else None
+    checks["scheduler"] = checks["broker"] and _scheduler(tick)
+    healthy = all(checks.values())
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
             "checks": checks,
-            # Informational: the time the scheduler and a worker last ran a periodic tick.
+            # The last time the scheduler and a worker ran the dispatcher's tick.
             "scheduler_last_tick": tick.isoformat() if tick else None,
         },
         status=200 if healthy else 503,

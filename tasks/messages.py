@@ -17,3 +17,12 @@ def handle_inbound(inbound_id: int) -> str:
     """Handle a stored inbound SMS. At least once and idempotent by the message's status (the
     MessageSid is unique, and a handled message is never handled again)."""
     return handle_inbound_service(inbound_id)
+
+
+@shared_task(name="followup.escalate")
+def escalate(step_id: int) -> int:
+    """Run one escalation step (a page of one flag at one level and round). At most once: the
+    step row is claimed under a lock and marked done in the same transaction."""
+    from followup.escalation import run_step
+
+    return run_step(step_id)

@@ -127,6 +127,17 @@ def twilio(settings: object) -> object:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _no_broker(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
+    """Tasks enqueued by a test go nowhere unless it asks for them to run (``celery_inline``):
+    no test leaves work in a broker that a developer's worker would pick up later."""
+    from config.celery import app
+
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(app, "send_task", lambda name, args=(), **_: sent.append((name, args)))
+    return sent
+
+
 @pytest.fixture
 def celery_inline(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple, str | None]]:
     """Run each enqueued task at once, in this process, and record what was enqueued."""

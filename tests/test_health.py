@@ -1,9 +1,14 @@
+import datetime as dt
 import os
 import socket
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.test import Client, override_settings
+
+from followup.health import FIRST_SEEN_KEY, TICK_KEY, record_tick
 
 REAL_REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -14,18 +19,28 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ticks() -> None:
+    cache.delete_many([TICK_KEY, FIRST_SEEN_KEY])
+    yield
+    cache.delete_many([TICK_KEY, FIRST_SEEN_KEY])
+
+
 @override_settings(CELERY_BROKER_URL=REAL_REDIS)
-def test_it_is_healthy_when_the_database_and_redis_answer(db: None) -> None:
+def test_it_is_healthy_when_the_database_redis_and_the_scheduler_answer(db: None) -> None:
+    record_tick()
+
     response = Client().get("/healthz")
 
     assert response.status_code == 200, response.json()
-    assert response.json()["checks"] == {"database": True, "broker": True}
+    assert response.json()["checks"] == {"database": True, "broker": True, "scheduler": True}
 
 
 def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object, tmp_path: Path) -> None:
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.BROKER_DIR = tmp_path
     (tmp_path / "queue").mkdir()
+    record_tick()
 
     response = Client().get("/healthz")
 
@@ -50,7 +65,7 @@ def test_it_is_unavailable_when_redis_is_down(db: None) -> None:
         response = Client().get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": True, "broker": False}
+    assert response.json()["checks"]["broker"] is False
 
 
 @pytest.mark.django_db
@@ -61,8 +76,37 @@ def test_it_is_unavailable_when_the_database_is_down(monkeypatch: pytest.MonkeyP
         raise ConnectionError("database went away")
 
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    record_tick()
 
     response = Client().get("/healthz")
 
     assert response.status_code == 503
     assert response.json()["checks"]["database"] is False
+
+
+@override_settings(CELERY_BROKER_URL=REAL_REDIS)
+def test_it_is_unavailable_when_the_dispatcher_has_not_ticked_for_a_minute(db: None) -> None:
+    now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False):
+        record_tick()
+    with time_machine.travel(now + dt.timedelta(seconds=59), tick=False):
+        fresh = Client().get("/healthz")
+    with time_machine.travel(now + dt.timedelta(seconds=61), tick=False):
+        stale = Client().get("/healthz")
+
+    assert fresh.status_code == 200
+    assert stale.status_code == 503
+    assert stale.json()["checks"]["scheduler"] is False
+    assert stale.json()["scheduler_last_tick"] == now.isoformat()
+
+
+@override_settings(CELERY_BROKER_URL=REAL_REDIS)
+def test_a_scheduler_that_never_ticked_has_a_minute_to_start(db: None) -> None:
+    now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False):
+        starting = Client().get("/healthz")
+    with time_machine.travel(now + dt.timedelta(seconds=90), tick=False):
+        never = Client().get("/healthz")
+
+    assert starting.status_code == 200
+    assert never.status_code == 503

@@ -13,7 +13,14 @@ def message_failed(*, message_id: int) -> None:
     """A message failed for good: a check-in whose opening message failed is undeliverable, and
     shows so on the dashboard."""
     message = OutboundMessage.objects.filter(pk=message_id).first()
-    if message is None or message.check_in_id is None or message.purpose not in OPENING_PURPOSES:
+    if message is None:
+        return
+    if message.purpose == "page" and message.flag_id:
+        from followup.escalation import escalate_now
+
+        escalate_now(message.flag_id)
+        return
+    if message.check_in_id is None or message.purpose not in OPENING_PURPOSES:
         return
     with transaction.atomic():
         check_in = CheckIn.objects.select_for_update().get(pk=message.check_in_id)

@@ -24,6 +24,7 @@ SEND_TASK = "followup.send_message"
 MAX_ATTEMPTS = 8
 REDRIVE_AFTER = dt.timedelta(seconds=15)
 PAGES_QUEUE = "pages"
+FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
 Status = OutboundMessage.Status
 
 # Delivery statuses only move forward; Twilio's callbacks may arrive late, twice or reordered.
@@ -97,14 +98,19 @@ def message_send(message_id: int) -> str:
     now = timezone.now()
     claimed = OutboundMessage.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        Q(after__isnull=True) | Q(after__status__in=FINISHED),
         pk=message_id,
         status=Status.PENDING,
     ).update(status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
     if not claimed:
         return "not_claimed"
-    message = OutboundMessage.objects.select_related("patient").get(pk=message_id)
+    message = OutboundMessage.objects.select_related("patient", "flag").get(pk=message_id)
     if message.patient_id and message.channel == "sms" and _patient_blocks(message):
         _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
+        return "cancelled"
+    if message.purpose == "page" and message.flag.status != "open":
+        # Acknowledged or resolved since it was queued: every later page stops.
+        _finish(message, Status.CANCELLED, error_code="acknowledged", error="Flag acknowledged.")
         return "cancelled"
     transport = get_transport()
     callback = settings.PUBLIC_BASE_URL + reverse("twilio-status") + f"?m={message.pk}"
@@ -120,7 +126,16 @@ def message_send(message_id: int) -> str:
         status=Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
     )
     OutboundMessage.objects.filter(pk=message.pk, provider_sid="").update(provider_sid=sid)
+    _release_followers(message)
     return "sent"
+
+
+def _release_followers(message: OutboundMessage) -> None:
+    """Messages waiting for this one (the next question after a crisis message) go now."""
+    for pk, flag_id in OutboundMessage.objects.filter(
+        after=message, status=Status.PENDING
+    ).values_list("pk", "flag_id"):
+        enqueue(SEND_TASK, pk, queue=PAGES_QUEUE if flag_id else None)
 
 
 # What an opted-out patient may still receive: the STOP confirmation, and answers to HELP
@@ -152,6 +167,13 @@ def _failed(message: OutboundMessage, exc: TransportError) -> str:
         updated_at=timezone.now(),
     )
     logger.info("message %s will retry at %s: %s", message.pk, retry_at.isoformat(), exc)
+    # The fast path; if this is lost, the sweep picks the row up by its due time.
+    enqueue(
+        SEND_TASK,
+        message.pk,
+        queue=PAGES_QUEUE if message.flag_id else None,
+        countdown=backoff(message.attempts).total_seconds(),
+    )
     return "retry"
 
 
@@ -159,6 +181,7 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
     )
+    _release_followers(message)
     if status == Status.FAILED:
         from followup.messaging.events import message_failed
 

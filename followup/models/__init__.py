@@ -3,6 +3,7 @@
 from followup.models.audit import AuditEvent
 from followup.models.checkins import CheckIn, Response
 from followup.models.clinics import Clinic, Clinician, EscalationPolicy, FollowUpPlan
+from followup.models.escalation import EscalationStep, OnCallShift
 from followup.models.flags import Flag, FlagEvent
 from followup.models.messages import InboundMessage, OutboundMessage
 from followup.models.patients import Patient, TreatmentSession
@@ -13,10 +14,12 @@ __all__ = [
     "Clinic",
     "Clinician",
     "EscalationPolicy",
+    "EscalationStep",
     "Flag",
     "FlagEvent",
     "FollowUpPlan",
     "InboundMessage",
+    "OnCallShift",
     "OutboundMessage",
     "Patient",
     "Response",

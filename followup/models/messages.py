@@ -52,6 +52,10 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a pending message may be (re)tried: transient failures back off through this row.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Sent only once this one is out: the crisis message goes before the next question.
+    after = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

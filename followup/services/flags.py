@@ -63,3 +63,71 @@ def flag_raise(
             # again, and find theirs.
             continue
     raise RuntimeError("could not raise a flag after 5 attempts")
+
+
+def _stop_paging(flag: Flag, now: object) -> None:
+    """Every later page stops: pending steps and page messages not yet sent are cancelled."""
+    from followup.models import EscalationStep, OutboundMessage
+
+    EscalationStep.objects.filter(flag=flag, status=EscalationStep.Status.PENDING).update(
+        status=EscalationStep.Status.CANCELLED, done_at=now
+    )
+    OutboundMessage.objects.filter(
+        flag=flag, purpose="page", status=OutboundMessage.Status.PENDING
+    ).update(status=OutboundMessage.Status.CANCELLED, updated_at=now)
+
+
+def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
+    """Someone has it: paging stops. Acknowledging twice is harmless."""
+    from followup.audit import audit_record
+
+    now = timezone.now()
+    with transaction.atomic():
+        flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        if flag.status != Flag.Status.OPEN:
+            return flag
+        flag.status = Flag.Status.ACKNOWLEDGED
+        flag.acknowledged_at = now
+        flag.acknowledged_by = actor if getattr(actor, "pk", None) else None
+        flag.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+        _stop_paging(flag, now)
+        FlagEvent.objects.create(
+            flag=flag, kind="acknowledged", actor=flag.acknowledged_by, detail={"via": via}
+        )
+        audit_record(
+            actor=actor,
+            action="flag.acknowledge",
+            obj=flag,
+            patient=flag.patient,
+            detail={"via": via},
+        )
+    return flag
+
+
+def flag_resolve(*, flag: Flag, actor: object, note: str) -> Flag:
+    """Close a flag with a note of what was done (required)."""
+    from followup.audit import audit_record
+    from followup.errors import Conflict, ValidationError
+
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            "A note is required: say what was done.", field="note", code="required"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        if flag.status == Flag.Status.RESOLVED:
+            raise Conflict("This flag is already resolved.", code="already_resolved")
+        if flag.status == Flag.Status.OPEN:
+            flag.acknowledged_at = now
+            flag.acknowledged_by = actor
+        flag.status = Flag.Status.RESOLVED
+        flag.resolved_at = now
+        flag.resolved_by = actor
+        flag.resolution_note = note
+        flag.save()
+        _stop_paging(flag, now)
+        FlagEvent.objects.create(flag=flag, kind="resolved", actor=actor, detail={})
+        audit_record(actor=actor, action="flag.resolve", obj=flag, patient=flag.patient)
+    return flag

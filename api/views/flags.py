@@ -1,0 +1,103 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.views.base import ClinicScopedViewSet
+from followup.models import Clinic, Flag, FlagEvent
+from followup.services.flags import flag_acknowledge, flag_resolve
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Flag
+        fields = [
+            "id",
+            "code",
+            "patient",
+            "response",
+            "reason",
+            "priority",
+            "status",
+            "created_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolved_by",
+            "resolution_note",
+            "escalation_level",
+        ]
+        read_only_fields = fields
+
+
+class FlagEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FlagEvent
+        fields = ["kind", "at", "actor", "detail"]
+        read_only_fields = fields
+
+
+class FlagDetailSerializer(FlagSerializer):
+    timeline = FlagEventSerializer(source="events", many=True, read_only=True)
+    evidence = serializers.JSONField(read_only=True)
+
+    class Meta(FlagSerializer.Meta):
+        fields = [*FlagSerializer.Meta.fields, "evidence", "timeline"]
+        read_only_fields = fields
+
+
+class ResolveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+
+
+# Most urgent first, then oldest (SPEC §2 step 7).
+PRIORITY_ORDER = {"critical": 0, "high": 1, "moderate": 2}
+
+
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
+    """Flags raised by the rules of CLINICAL.md, with their escalation timeline."""
+
+    queryset = Flag.objects.none()
+    serializer_class = FlagSerializer
+    filterset_fields = ["status", "priority", "patient", "reason"]
+
+    def scoped(self, clinic: Clinic) -> QuerySet[Flag]:
+        from django.db.models import Case, IntegerField, Value, When
+
+        return (
+            Flag.objects.filter(clinic=clinic)
+            .annotate(
+                urgency=Case(
+                    *(When(priority=p, then=Value(n)) for p, n in PRIORITY_ORDER.items()),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("urgency", "created_at", "id")
+        )
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return FlagDetailSerializer if self.action == "retrieve" else FlagSerializer
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        flag = self.get_object()
+        from followup.audit import audit_record
+
+        audit_record(actor=request.user, action="flag.view", obj=flag, patient=flag.patient)
+        return Response(FlagDetailSerializer(flag).data)
+
+    @extend_schema(request=None, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        flag = flag_acknowledge(flag=self.get_object(), actor=request.user, via="api")
+        return Response(FlagSerializer(flag).data)
+
+    @extend_schema(request=ResolveSerializer, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        flag = self.get_object()
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = flag_resolve(flag=flag, actor=request.user, note=data.validated_data["note"])
+        return Response(FlagSerializer(flag).data)

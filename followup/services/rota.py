@@ -1,0 +1,70 @@
+import datetime as dt
+
+from django.db import transaction
+
+from followup.audit import audit_record
+from followup.errors import ValidationError
+from followup.models import Clinic, Clinician, EscalationPolicy, OnCallShift
+from followup.phones import normalize_phone
+
+MAX_SHIFT = dt.timedelta(days=14)
+
+
+def shift_create(
+    *,
+    clinic: Clinic,
+    clinician: Clinician,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    level: int = 1,
+    actor: object = None,
+) -> OnCallShift:
+    if ends_at <= starts_at:
+        raise ValidationError("ends_at must be after starts_at.", field="ends_at")
+    if ends_at - starts_at > MAX_SHIFT:
+        raise ValidationError("A shift lasts at most 14 days.", field="ends_at")
+    if not clinician.phone:
+        raise ValidationError(
+            "This clinician has no phone number, so cannot be paged.", field="clinician"
+        )
+    with transaction.atomic():
+        shift = OnCallShift.objects.create(
+            clinic=clinic, clinician=clinician, starts_at=starts_at, ends_at=ends_at, level=level
+        )
+        audit_record(actor=actor, action="shift.create", obj=shift, clinic=clinic)
+    return shift
+
+
+def policy_update(
+    *,
+    clinic: Clinic,
+    levels: list[dict],
+    repeat_every_seconds: int,
+    fallback_phones: list[str],
+    actor: object = None,
+) -> EscalationPolicy:
+    """Replace the clinic's escalation policy. Open flags keep the policy they were raised
+    under (a snapshot), so this never changes a running escalation."""
+    numbers = [level["level"] for level in levels]
+    if numbers != list(range(1, len(levels) + 1)):
+        raise ValidationError("levels must be numbered 1, 2, 3… in order.", field="levels")
+    phones = [
+        normalize_phone(phone, region=clinic.country, field="fallback_phones")
+        for phone in fallback_phones
+    ]
+    clean = [
+        {
+            "level": level["level"],
+            "timeout_seconds": level["timeout_seconds"],
+            "channels": list(dict.fromkeys(level["channels"])),
+        }
+        for level in levels
+    ]
+    with transaction.atomic():
+        policy = EscalationPolicy.objects.select_for_update().get(clinic=clinic)
+        policy.levels = clean
+        policy.repeat_every_seconds = repeat_every_seconds
+        policy.fallback_phones = phones
+        policy.save()
+        audit_record(actor=actor, action="escalation_policy.update", obj=policy, clinic=clinic)
+    return policy
