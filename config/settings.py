@@ -169,6 +169,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(DISPATCH_INTERVAL_SECONDS),
         "options": {"expires": DISPATCH_INTERVAL_SECONDS},
     },
+    # Escalations have their own tick on the pages queue: a backlog of check-ins on the default
+    # queue never holds up the next level of a page.
+    "escalations": {
+        "task": "followup.escalations",
+        "schedule": float(DISPATCH_INTERVAL_SECONDS),
+        "options": {"expires": DISPATCH_INTERVAL_SECONDS, "queue": "pages"},
+    },
 }
 
 # SMS ------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class Sweep:
 def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     now = now or timezone.now()
     sweep = Sweep()
-    # Pages first: they never wait behind check-ins.
+    # Pages first (their own tick on the pages queue runs them too; a step runs once).
     sweep.escalations = steps_due(now=now)
     for _ in range(MAX_BATCHES):
         if not _open_due_check_ins(now, sweep):

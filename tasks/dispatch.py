@@ -11,3 +11,16 @@ def dispatch() -> dict:
     sweep = dispatch_due()
     record_tick()
     return {key: value for key, value in vars(sweep).items() if key != "details"}
+
+
+@shared_task(name="followup.escalations")
+def escalations() -> int:
+    """The escalation tick, on the pages queue. Idempotent: each step is claimed under a row
+    lock and runs once."""
+    from django.utils import timezone
+
+    from followup.escalation import steps_due
+
+    count = steps_due(now=timezone.now())
+    record_tick()
+    return count

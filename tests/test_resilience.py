@@ -138,3 +138,41 @@ def test_with_redis_stopped_an_answer_is_stored_and_handled_once_it_returns(
     )
     assert InboundMessage.objects.get().status == "handled"
     assert Response.objects.get(patient=patient).answers[:2] == [2, None]
+
+
+def test_with_redis_stopped_an_item_9_answer_still_pages_once_after_it_returns(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    from followup.models import CheckIn, OnCallShift
+    from followup.services.clinics import clinician_create
+
+    (patient,) = enrol(clinic, 1)
+    oncall = clinician_create(
+        clinic=clinic, username="oncall", password="a long enough passphrase", phone="+13125550177"
+    )
+    OnCallShift.objects.create(
+        clinic=clinic,
+        clinician=oncall,
+        level=1,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        ends_at=timezone.now() + dt.timedelta(hours=8),
+    )
+    stack.start_web()
+    stack.start_worker()
+    stack.start_beat()
+    stack.wait(lambda: len(fake_twilio.messages_to(patient.phone)) == 1, "the first question")
+    # Straight to item 9 of the PHQ-9.
+    CheckIn.objects.filter(patient=patient).exclude(status="scheduled").update(
+        status="in_progress", current_item=9
+    )
+
+    stack.kill("redis")
+    assert _text(stack, fake_twilio, patient, "2") == 200
+    stack.start_redis()
+
+    stack.wait(lambda: len(fake_twilio.messages_to(oncall.phone)) >= 1, "the page", 90)
+    stack.wait(lambda: _settled(fake_twilio), "quiet", 30)
+    assert len(fake_twilio.messages_to(oncall.phone)) == 1
+    assert len([c for c in fake_twilio.calls if c.params["To"] == oncall.phone]) == 1
+    bodies = [m.params["Body"] for m in fake_twilio.messages_to(patient.phone)]
+    assert sum("you are not alone" in body for body in bodies) == 1

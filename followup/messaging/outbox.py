@@ -126,8 +126,26 @@ def message_send(message_id: int) -> str:
         status=Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
     )
     OutboundMessage.objects.filter(pk=message.pk, provider_sid="").update(provider_sid=sid)
+    _on_flag_timeline(message, Status.SENT)
     _release_followers(message)
     return "sent"
+
+
+def _on_flag_timeline(message: OutboundMessage, status: str) -> None:
+    """A page's delivery belongs on its flag's timeline: paged whom, how, and what became of it."""
+    if message.flag_id and message.purpose == "page":
+        from followup.models import FlagEvent
+
+        FlagEvent.objects.create(
+            flag_id=message.flag_id,
+            kind=f"page_{status}",
+            detail={
+                "message": message.pk,
+                "channel": message.channel,
+                "clinician": message.clinician_id,
+                "error": message.error_code or None,
+            },
+        )
 
 
 def _release_followers(message: OutboundMessage) -> None:
@@ -181,6 +199,8 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
     )
+    message.error_code = error_code
+    _on_flag_timeline(message, status)
     _release_followers(message)
     if status == Status.FAILED:
         from followup.messaging.events import message_failed
@@ -208,6 +228,7 @@ def message_status_update(
         message.save(
             update_fields=["status", "provider_sid", "error_code", "sent_at", "updated_at"]
         )
+    _on_flag_timeline(message, status)
     if status in (Status.UNDELIVERED, Status.FAILED):
         from followup.messaging.events import message_failed
 

@@ -277,10 +277,10 @@ def test_it_shows_the_crisis_box_when_item_nine_is_positive(
     assert "If you are thinking about hurting yourself, you are not alone." in text
     assert "the 988 Suicide & Crisis Lifeline (call or text 988)" in text
     assert "call 911 or go to the nearest emergency room" in text
-    # Nobody is paged yet, so the page must not claim a clinician is being told.
-    assert "Please also call Riverside Ketamine Clinic" in text
-    assert "being told" not in text
-    assert Flag.objects.filter(patient=pat, reason="suicidal_ideation").exists()
+    # Nobody is on call, so the rota gap pages the clinic's admin: a page is going out.
+    assert "Your clinic's on-call clinician is being told now." in text
+    flag = Flag.objects.get(patient=pat, reason="suicidal_ideation")
+    assert flag.messages.filter(purpose="page").exists()
     shot(page, "checkin_done_crisis_phone_390")
     assert console_errors == []
 

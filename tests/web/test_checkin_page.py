@@ -55,3 +55,22 @@ def test_a_form_without_item_9_positive_shows_no_crisis_box(pat: Patient) -> Non
     assert page.status_code == 400
     assert "not alone" not in page.content.decode()
     assert not Flag.objects.exists()
+
+
+def test_the_patient_is_not_told_a_clinician_knows_when_nobody_could_be_paged(
+    pat: Patient,
+) -> None:
+    from followup.models import Clinician
+
+    Clinician.objects.filter(clinic=pat.clinic).update(phone="")  # nobody to page at all
+    token = open_check_in(pat)
+    answers = {f"phq9_{n}": "0" for n in range(1, 9)} | {"phq9_9": "1"}
+    answers |= {f"gad7_{n}": "0" for n in range(1, 8)}
+
+    page = Client().post(f"/c/{token}", answers)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "you are not alone" in html
+    assert "being told" not in html
+    assert "Please also call Riverside Ketamine Clinic" in html
