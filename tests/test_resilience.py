@@ -140,9 +140,8 @@ def test_with_redis_stopped_an_answer_is_stored_and_handled_once_it_returns(
     assert Response.objects.get(patient=patient).answers[:2] == [2, None]
 
 
-def test_with_redis_stopped_an_item_9_answer_still_pages_once_after_it_returns(
-    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
-) -> None:
+def _on_call_at_item_9(clinic: Clinic, stack: Stack, twilio: FakeTwilio) -> tuple[Patient, str]:
+    """A patient whose check-in waits for the answer to PHQ-9 item 9, and a clinician on call."""
     from followup.models import CheckIn, OnCallShift
     from followup.services.clinics import clinician_create
 
@@ -160,19 +159,49 @@ def test_with_redis_stopped_an_item_9_answer_still_pages_once_after_it_returns(
     stack.start_web()
     stack.start_worker()
     stack.start_beat()
-    stack.wait(lambda: len(fake_twilio.messages_to(patient.phone)) == 1, "the first question")
-    # Straight to item 9 of the PHQ-9.
+    stack.wait(lambda: len(twilio.messages_to(patient.phone)) == 1, "the first question")
     CheckIn.objects.filter(patient=patient).exclude(status="scheduled").update(
         status="in_progress", current_item=9
     )
+    return patient, oncall.phone
+
+
+def _paged_once(twilio: FakeTwilio, patient: Patient, phone: str) -> None:
+    assert len(twilio.messages_to(phone)) == 1
+    assert len([c for c in twilio.calls if c.params["To"] == phone]) == 1
+    bodies = [m.params["Body"] for m in twilio.messages_to(patient.phone)]
+    assert sum("you are not alone" in body for body in bodies) == 1
+
+
+def test_with_redis_stopped_an_item_9_answer_still_pages_once_after_it_returns(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    patient, oncall = _on_call_at_item_9(clinic, stack, fake_twilio)
 
     stack.kill("redis")
     assert _text(stack, fake_twilio, patient, "2") == 200
     stack.start_redis()
 
-    stack.wait(lambda: len(fake_twilio.messages_to(oncall.phone)) >= 1, "the page", 90)
+    stack.wait(lambda: len(fake_twilio.messages_to(oncall)) >= 1, "the page", 90)
     stack.wait(lambda: _settled(fake_twilio), "quiet", 30)
-    assert len(fake_twilio.messages_to(oncall.phone)) == 1
-    assert len([c for c in fake_twilio.calls if c.params["To"] == oncall.phone]) == 1
-    bodies = [m.params["Body"] for m in fake_twilio.messages_to(patient.phone)]
-    assert sum("you are not alone" in body for body in bodies) == 1
+    _paged_once(fake_twilio, patient, oncall)
+
+
+def test_a_page_worker_killed_mid_send_still_pages_once(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    import time
+
+    patient, oncall = _on_call_at_item_9(clinic, stack, fake_twilio)
+    fake_twilio.status_callbacks_enabled = True
+    fake_twilio.delay_seconds = 1.0  # every send is in flight for a second
+
+    assert _text(stack, fake_twilio, patient, "2") == 200
+    time.sleep(0.6)
+    stack.kill("worker")  # mid-send
+    fake_twilio.delay_seconds = 0.0
+    stack.start_worker()
+
+    stack.wait(lambda: len(fake_twilio.messages_to(oncall)) >= 1, "the page", 90)
+    stack.wait(lambda: _settled(fake_twilio, quiet_for=10), "quiet", 60)
+    _paged_once(fake_twilio, patient, oncall)
