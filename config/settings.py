@@ -153,8 +153,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
-# Pages to clinicians have their own queue, so a backlog of check-ins never delays one. A
-# worker started without -Q consumes both.
+# Pages to clinicians, and the handling of patients' replies (any of which may page), have
+# their own queue, so a backlog of check-ins never delays them. A worker started without -Q
+# consumes both.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {"celery": {"routing_key": "celery"}, "pages": {"routing_key": "pages"}}
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from followup import conversation
 from followup.escalation import steps_due
 from followup.jobs import enqueue
-from followup.messaging.outbox import messages_redrive
+from followup.messaging.outbox import PAGES_QUEUE, messages_redrive
 from followup.models import CheckIn, InboundMessage
 from followup.quiet_hours import next_allowed
 
@@ -138,5 +138,5 @@ def _redrive_inbound(now: dt.datetime) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     for pk in waiting:
-        enqueue(conversation.HANDLE_TASK, pk)
+        enqueue(conversation.HANDLE_TASK, pk, queue=PAGES_QUEUE)
     return len(waiting)

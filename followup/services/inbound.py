@@ -1,6 +1,7 @@
 from django.db import IntegrityError, transaction
 
 from followup.jobs import enqueue
+from followup.messaging.outbox import PAGES_QUEUE
 from followup.models import InboundMessage
 
 HANDLE_TASK = "followup.handle_inbound"
@@ -21,7 +22,9 @@ def inbound_receive(
                 body=body,
                 payload=payload,
             )
-            enqueue(HANDLE_TASK, message.pk)
+            # On the urgent queue: a patient's answer may be the one that must page someone, and
+            # must not wait behind a backlog of check-ins.
+            enqueue(HANDLE_TASK, message.pk, queue=PAGES_QUEUE)
     except IntegrityError:
         return InboundMessage.objects.get(message_sid=message_sid), False
     return message, True

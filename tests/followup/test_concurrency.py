@@ -94,3 +94,26 @@ def test_two_schedulers_at_once_send_each_check_in_once(
     assert sum(sweep.opened for sweep in sweeps) == 30
     assert Counter(m.params["To"] for m in twilio.messages) == Counter(p.phone for p in patients)
     assert set(Counter(m.params["To"] for m in twilio.messages).values()) == {1}
+
+
+def test_two_escalation_ticks_at_once_page_each_level_once(
+    twilio: object, celery_inline: list, pat: Patient, alice: object
+) -> None:
+    from followup.escalation import steps_due
+    from followup.models import EscalationStep, Flag
+    from followup.rules import Trigger
+    from followup.safety import rules_fired
+
+    trigger = Trigger("suicidal_ideation", "critical", {"instrument": "phq9", "item": 9})
+    with time_machine.travel(NOW, tick=False):
+        rules_fired(patient=pat, triggers=[trigger], source="sms")
+    flag = Flag.objects.get()
+    first_round = len(twilio.requests)
+
+    later = NOW + dt.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        at_once(3, lambda: steps_due(now=later))
+
+    assert EscalationStep.objects.filter(flag=flag, level=2, status="done").count() == 1
+    # Level 2 has nobody on call: the gap pages the admin, by SMS and call, once.
+    assert len(twilio.requests) - first_round == 2
