@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup import rules
-from followup.instruments import INSTRUMENTS, get_instrument, parse_answer, score
+from followup.instruments import get_instrument, parse_answer, score
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
@@ -32,7 +32,6 @@ from followup.tokens import check_in_url
 
 logger = logging.getLogger(__name__)
 
-HANDLE_TASK = "followup.handle_inbound"
 OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
 # SPEC §7 keywords, any case, any time (and the carriers' own opt-out and opt-in words).
@@ -374,6 +373,3 @@ def _complete_response(response: Response) -> None:
         if t.reason != rules.SUICIDAL_IDEATION
     ]
     rules_fired(patient=response.patient, triggers=triggers, source="sms", response=response)
-
-
-__all__ = ["HANDLE_TASK", "INSTRUMENTS", "handle_inbound", "keyword", "open_check_in"]

@@ -19,6 +19,7 @@ from followup.jobs import enqueue
 from followup.messaging.outbox import PAGES_QUEUE, messages_redrive
 from followup.models import CheckIn, InboundMessage
 from followup.quiet_hours import next_allowed
+from followup.services.inbound import HANDLE_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -138,5 +139,5 @@ def _redrive_inbound(now: dt.datetime) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     for pk in waiting:
-        enqueue(conversation.HANDLE_TASK, pk, queue=PAGES_QUEUE)
+        enqueue(HANDLE_TASK, pk, queue=PAGES_QUEUE)
     return len(waiting)
