@@ -47,6 +47,13 @@ def to_gsm7(text: str) -> str:
     return text
 
 
+def to_gsm7_lenient(text: str) -> str:
+    """``to_gsm7``, with anything still outside GSM-7 replaced by ``?``: for a message that
+    must go out whatever a clinic typed into its settings."""
+    text = "".join(_REPLACEMENTS.get(char, char) for char in text)
+    return "".join(c if c in _GSM7_BASIC | _GSM7_EXTENDED else "?" for c in text)
+
+
 def gsm7_length(text: str) -> int:
     return sum(2 if char in _GSM7_EXTENDED else 1 for char in text)
 

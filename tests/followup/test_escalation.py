@@ -226,3 +226,20 @@ def test_an_opted_out_patient_still_pages_clinicians(
     assert len(pages_to(twilio, bob.phone)) == 1
     assert not any("not alone" in body for body in bodies(twilio, pat))
     assert "crisis_message_not_sent" in Flag.objects.get().events.values_list("kind", flat=True)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_crisis_message_goes_out_even_when_the_clinics_resources_are_too_long(
+    twilio: object, mid_check_in: None, pat: Patient, bob: Clinician
+) -> None:
+    clinic = pat.clinic
+    clinic.crisis_line = "the crisis line of the county\u2019s health service " * 4
+    clinic.save()
+
+    text(twilio, pat, "2")
+
+    crisis = [body for body in bodies(twilio, pat) if "In an emergency" in body]
+    assert len(crisis) == 1
+    assert len(crisis[0]) <= 320
+    assert "\u2019" not in crisis[0]
+    assert len(pages_to(twilio, bob.phone)) == 1
