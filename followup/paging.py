@@ -8,7 +8,7 @@ from django.utils import timezone
 from followup import rules
 from followup.escalation import escalation_start
 from followup.messaging.outbox import message_queue
-from followup.messaging.texts import MAX_LENGTH, render_sms, to_gsm7_lenient
+from followup.messaging.texts import render_sms
 from followup.models import Flag, FlagEvent
 from followup.safety import Fired
 
@@ -46,7 +46,13 @@ def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
     message = message_queue(
         key=f"crisis:{flag.pk}:{len(flag.evidence)}",
         to=patient.phone,
-        body=_crisis_text(clinic, clinician_told=clinician_told),
+        body=render_sms(
+            "crisis",
+            clinic=clinic.name,
+            crisis_line=clinic.crisis_line,
+            emergency_line=clinic.emergency_line,
+            clinician_told=clinician_told,
+        ),
         purpose="crisis",
         clinic=clinic,
         patient=patient,
@@ -61,23 +67,3 @@ def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
             "at": timezone.now().isoformat(),
         },
     )
-
-
-def _crisis_text(clinic: object, *, clinician_told: bool) -> str:
-    """The clinic's crisis message; if its resources are too long for one SMS, each goes on its
-    own line, cut to fit: the message must never fail to go out."""
-    try:
-        return render_sms(
-            "crisis",
-            clinic=clinic.name,
-            crisis_line=clinic.crisis_line,
-            emergency_line=clinic.emergency_line,
-            clinician_told=clinician_told,
-        )
-    except ValueError:
-        logger.error("clinic %s: crisis resources do not fit one SMS; sending them cut", clinic.pk)
-        text = to_gsm7_lenient(
-            f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
-            f"In an emergency, {clinic.emergency_line}."
-        )
-        return text[:MAX_LENGTH]

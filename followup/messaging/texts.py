@@ -4,11 +4,13 @@ CLINICAL.md: each SMS within 320 characters and in GSM-7 characters (no curly qu
 so it arrives whole and cheaply; no diagnosis, drug names, scores or echoed answers.
 """
 
+import logging
 from functools import cache
 from pathlib import Path
 
 from django.template import Context, Engine
 
+logger = logging.getLogger(__name__)
 MAX_LENGTH = 320
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "sms"
 
@@ -28,10 +30,6 @@ _REPLACEMENTS = {
     "\u2026": "...",
     "\u00a0": " ",
 }
-
-
-class MessageTooLong(ValueError):
-    pass
 
 
 def to_gsm7(text: str) -> str:
@@ -78,11 +76,21 @@ def sms_name(clinic_name: str) -> str:
 
 
 def render_sms(name: str, **context: object) -> str:
-    """Render ``sms/<name>.txt``: lines stripped, blank lines dropped, GSM-7, at most 320."""
+    """Render ``sms/<name>.txt``: lines stripped, blank lines dropped, GSM-7, at most 320.
+
+    What a clinic typed into its settings (a long crisis line, a curly quote) can break those
+    limits; the text then goes out anyway, longer or with ``?``, and the error is logged: a
+    crisis message or a page must never fail to be written.
+    """
     if isinstance(context.get("clinic"), str):
         context["clinic"] = sms_name(context["clinic"])
     raw = _engine().get_template(f"{name}.txt").render(Context(context, autoescape=False))
-    text = to_gsm7("\n".join(line.strip() for line in raw.splitlines() if line.strip()))
+    text = "\n".join(line.strip() for line in raw.splitlines() if line.strip())
+    try:
+        text = to_gsm7(text)
+    except ValueError:
+        logger.error("sms/%s.txt has characters outside GSM-7; replaced", name)
+        text = to_gsm7_lenient(text)
     if gsm7_length(text) > MAX_LENGTH:
-        raise MessageTooLong(f"sms/{name}.txt renders {gsm7_length(text)} characters")
+        logger.error("sms/%s.txt renders %s characters", name, gsm7_length(text))
     return text
