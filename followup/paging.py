@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from followup import rules
 from followup.escalation import escalation_start
-from followup.messaging.outbox import message_queue
+from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
 from followup.models import Flag, FlagEvent
 from followup.safety import Fired
@@ -57,6 +57,8 @@ def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
         clinic=clinic,
         patient=patient,
         flag=flag,
+        # Urgent, like the pages: never behind a backlog of check-ins.
+        queue=PAGES_QUEUE,
     )
     FlagEvent.objects.create(
         flag=flag,

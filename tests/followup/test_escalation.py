@@ -65,8 +65,14 @@ def calls_to(twilio: object, phone: str) -> list[str]:
 
 @time_machine.travel(NOW, tick=False)
 def test_item_9_answered_2_pages_level_1_by_sms_and_call_and_tells_the_patient_first(
-    twilio: object, mid_check_in: None, pat: Patient, bob: Clinician, carol: Clinician
+    twilio: object,
+    mid_check_in: None,
+    celery_inline: list,
+    pat: Patient,
+    bob: Clinician,
+    carol: Clinician,
 ) -> None:
+    enqueued_before = len(celery_inline)
     text(twilio, pat, "2")
 
     flag = Flag.objects.get(patient=pat)
@@ -91,6 +97,16 @@ def test_item_9_answered_2_pages_level_1_by_sms_and_call_and_tells_the_patient_f
         "alone. Reach the 988 Suicide & Crisis Lifeline (call or text 988) now. In an emergency, "
         "call 911 or go to the nearest emergency room.\nOur on-call clinician is being told now."
     )
+    # The reply's handling, the pages and the crisis message all went on the urgent queue.
+    urgent = {
+        OutboundMessage.objects.get(pk=args[0]).purpose
+        for name, args, queue in celery_inline[enqueued_before:]
+        if name == "followup.send_message" and queue == "pages"
+    }
+    assert urgent == {"page", "crisis"}
+    assert ("followup.handle_inbound", "pages") in {
+        (name, queue) for name, _, queue in celery_inline[enqueued_before:]
+    }
     # The patient's next question waited for the crisis message to go out.
     crisis_sent = twilio.messages_to(pat.phone)[crisis].at
     assert twilio.messages_to(pat.phone)[crisis + 1].at >= crisis_sent
