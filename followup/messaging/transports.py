@@ -85,7 +85,16 @@ class TwilioTransport:
         )
 
     def call(self, *, to: str, twiml: str, status_callback: str | None) -> str:
-        kwargs = {"status_callback": status_callback} if status_callback else {}
+        # "initiated" arrives at once: a call placed by a worker that died before it could
+        # record the SID is known to be out, and is not placed again.
+        kwargs = (
+            {
+                "status_callback": status_callback,
+                "status_callback_event": ["initiated", "ringing", "answered", "completed"],
+            }
+            if status_callback
+            else {}
+        )
         return self._guard(
             lambda: (
                 self.client.calls.create(

@@ -423,8 +423,8 @@ class FakeTwilio:
         self._record(
             Recorded(method, path, params, resource, sid, reply.status, arrived, reply.error_code)
         )
-        if sid and resource == "Messages":
-            self._schedule_callbacks(reply.payload, params)
+        if sid:
+            self._schedule_callbacks(reply.payload, params, resource)
         return reply
 
     def _pause(self) -> bool:
@@ -580,13 +580,16 @@ class FakeTwilio:
 
     # -- status callbacks --------------------------------------------------------------------
 
-    def _schedule_callbacks(self, message: dict[str, Any], params: dict[str, str]) -> None:
-        """Post the message's status callbacks from a background thread, if enabled."""
+    def _schedule_callbacks(
+        self, message: dict[str, Any], params: dict[str, str], resource: str = "Messages"
+    ) -> None:
+        """Post the message's (or call's) status callbacks from a background thread, if
+        enabled. Calls get 'initiated' then 'completed', as with Twilio's StatusCallbackEvent."""
         url = params.get("StatusCallback")
         if not url or not self.status_callbacks_enabled:
             return
         thread = threading.Thread(
-            target=self._post_callbacks,
+            target=self._post_callbacks if resource == "Messages" else self._post_call_callbacks,
             args=(url, message),
             name=f"fake-twilio-callback-{message['sid']}",
             daemon=True,
@@ -595,6 +598,24 @@ class FakeTwilio:
             self._callback_threads = [t for t in self._callback_threads if t.is_alive()]
             self._callback_threads.append(thread)
         thread.start()
+
+    def _post_call_callbacks(self, url: str, call: dict[str, Any]) -> None:
+        for status in ("initiated", "completed"):
+            if self._stopping.is_set():
+                return
+            params = {
+                "CallSid": call["sid"],
+                "CallStatus": status,
+                "AccountSid": self.account_sid,
+                "From": call.get("from") or "",
+                "To": call["to"],
+                "ApiVersion": API_VERSION,
+            }
+            status_code = _post_form(url, params, signed_post_headers(self.auth_token, url, params))
+            with self._cond:
+                self._callback_results.append((url, status_code))
+                self._generation += 1
+                self._cond.notify_all()
 
     def _post_callbacks(self, url: str, message: dict[str, Any]) -> None:
         """Post 'sent' then the final status (only 'failed' if it failed), signed like Twilio."""
