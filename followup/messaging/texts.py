@@ -20,6 +20,7 @@ _GSM7_BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM7_EXTENDED = set("^{}\\[~]|€")
+_GSM7 = frozenset(_GSM7_BASIC | _GSM7_EXTENDED)
 _REPLACEMENTS = {
     "\u2014": "-",  # em dash, in PHQ-9 items 6 and 8
     "\u2013": "-",
@@ -39,7 +40,7 @@ def to_gsm7(text: str) -> str:
     """
     for char, plain in _REPLACEMENTS.items():
         text = text.replace(char, plain)
-    outside = sorted({char for char in text if char not in _GSM7_BASIC | _GSM7_EXTENDED})
+    outside = sorted({char for char in text if char not in _GSM7})
     if outside:
         raise ValueError(f"not GSM-7: {outside!r}")
     return text
@@ -49,7 +50,7 @@ def to_gsm7_lenient(text: str) -> str:
     """``to_gsm7``, with anything still outside GSM-7 replaced by ``?``: for a message that
     must go out whatever a clinic typed into its settings."""
     text = "".join(_REPLACEMENTS.get(char, char) for char in text)
-    return "".join(c if c in _GSM7_BASIC | _GSM7_EXTENDED else "?" for c in text)
+    return "".join(c if c in _GSM7 else "?" for c in text)
 
 
 def gsm7_length(text: str) -> int:
