@@ -4,6 +4,7 @@ Defaults are the embedded ones a newcomer needs (SQLite under ``var/``, a file-s
 production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and an https ``PUBLIC_BASE_URL``.
 """
 
+import datetime as dt
 import secrets
 import sys
 from pathlib import Path
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "followup",
     "api",
 ]
@@ -57,9 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "followup.web.auth.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "followup.audit.AuditMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "followup.web.context.dashboard",
             ],
         },
     },
@@ -236,7 +245,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/dashboard/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-ins while a username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (dashboard, admin and API token) are counted per username and address; five
+# in a row lock that pair out for 15 minutes. A success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "followup.web.auth.locked_out"
+AXES_VERBOSE = False
+# A second factor (TOTP) is required of every clinician; with DEBUG on (``make run``) a clinician
+# without an authenticator may go on without one. Whoever has one must always use it.
+OTP_TOTP_ISSUER = "Follow-up"
+DASHBOARD_REQUIRE_SECOND_FACTOR = not DEBUG
+# Signed out after this long without a click or a page of one's own (the queue refreshing itself
+# does not count), and after a shift's length whatever happens (HIPAA 164.312(a)(2)(iii)).
+DASHBOARD_IDLE_TIMEOUT_SECONDS = 15 * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if TESTING:
     # Fast hashing for the suite's many sign-ins; never outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from api.twilio import delivery_status, inbound_sms, voice_ack
 from followup.health import healthz
@@ -12,6 +13,8 @@ admin.site.site_title = "Follow-up"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
+    path("dashboard/", include("followup.web.urls")),
+    path("admin/login/", RedirectView.as_view(url="/dashboard/login/", query_string=True)),
     path("admin/", admin.site.urls),
     path("twilio/sms/", inbound_sms, name="twilio-sms"),
     path("twilio/status/", delivery_status, name="twilio-status"),

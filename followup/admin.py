@@ -8,6 +8,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from followup import models
+from followup.web.auth import second_factor_satisfied
+
+_has_permission = admin.site.has_permission
+
+
+def _admin_has_permission(request: HttpRequest) -> bool:
+    """The admin asks for the same second factor as the dashboard (sign-in is there)."""
+    return _has_permission(request) and second_factor_satisfied(request)
+
+
+admin.site.has_permission = _admin_has_permission
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):

@@ -2,7 +2,6 @@
 the patient. Replies go through the real inbound path (stored raw, handled by the worker)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import get_random_string
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from followup.models import InboundMessage, OutboundMessage, Patient
 from followup.services.inbound import inbound_receive
+from followup.web.auth import clinician_required
 
 
 def _enabled(request: HttpRequest) -> None:
@@ -17,14 +17,14 @@ def _enabled(request: HttpRequest) -> None:
         raise Http404("The dev phone exists only with the console SMS backend.")
 
 
-@login_required
+@clinician_required
 def dev_phone(request: HttpRequest) -> HttpResponse:
     _enabled(request)
     patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
     return render(request, "followup/devphone.html", {"patients": patients, "patient": None})
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def dev_phone_thread(request: HttpRequest, patient_id: int) -> HttpResponse:
     _enabled(request)

@@ -6,56 +6,24 @@ page shows and what the database holds. Screenshots go to ``artifacts/screenshot
 """
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from followup.instruments import get_instrument
 from followup.models import CheckIn, Flag, Patient, Response
 from followup.services.sessions import session_record
 from followup.tokens import make_token
+from tests.support.browser import DESKTOP, PHONE, shot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 LABELS = {0: "Not at all", 1: "Several days", 2: "More than half the days", 3: "Nearly every day"}
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # live_server reads the database from its thread
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-    # between page actions are ordinary synchronous code, so Django may allow them.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+# live_server reads the database from its thread
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -105,11 +73,6 @@ def make_link(pat: Patient, live_server: object) -> Callable[[], tuple[CheckIn, 
         return check_in, f"{live_server.url}/c/{make_token(check_in.pk)}"
 
     return make
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def answer(page: Page, code: str, values: list[int | None]) -> None:

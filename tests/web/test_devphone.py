@@ -2,15 +2,9 @@ import pytest
 from django.test import Client
 
 from followup.models import Clinician, InboundMessage, Patient
-from tests.conftest import PASSWORD
+from tests.web.conftest import web_client as signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def signed_in(user: Clinician) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_reply_from_the_dev_phone_goes_through_the_inbound_path(
