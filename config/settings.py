@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "followup.web.auth.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "followup.web.auth.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "followup.audit.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

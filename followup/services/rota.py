@@ -68,3 +68,48 @@ def policy_update(
         policy.save()
         audit_record(actor=actor, action="escalation_policy.update", obj=policy, clinic=clinic)
     return policy
+
+
+def _shift_detail(shift: OnCallShift) -> dict:
+    return {
+        "clinician": shift.clinician_id,
+        "level": shift.level,
+        "starts_at": shift.starts_at.isoformat(),
+        "ends_at": shift.ends_at.isoformat(),
+    }
+
+
+def shift_end(*, shift: OnCallShift, now: dt.datetime, actor: object = None) -> OnCallShift:
+    """End a shift in progress at ``now``. The rota is read afresh for every page, so the next
+    page of any open flag goes to whoever is on call after it."""
+    with transaction.atomic():
+        shift = OnCallShift.objects.select_for_update().get(pk=shift.pk)
+        if shift.ends_at <= now:
+            raise ValidationError("This shift is over already.", field="shift", code="shift_over")
+        if shift.starts_at >= now:
+            raise ValidationError(
+                "This shift has not started: cancel it instead.", field="shift", code="not_started"
+            )
+        detail = {**_shift_detail(shift), "ended_at": now.isoformat()}
+        shift.ends_at = now
+        shift.save(update_fields=["ends_at"])
+        audit_record(actor=actor, action="shift.end", obj=shift, clinic=shift.clinic, detail=detail)
+    return shift
+
+
+def shift_cancel(*, shift: OnCallShift, now: dt.datetime, actor: object = None) -> None:
+    """Cancel a shift that has not started: the row goes, the audit event keeps what it was."""
+    with transaction.atomic():
+        shift = OnCallShift.objects.select_for_update().get(pk=shift.pk)
+        if shift.starts_at < now:
+            raise ValidationError(
+                "This shift has started: end it instead.", field="shift", code="started"
+            )
+        audit_record(
+            actor=actor,
+            action="shift.cancel",
+            obj=shift,
+            clinic=shift.clinic,
+            detail=_shift_detail(shift),
+        )
+        shift.delete()

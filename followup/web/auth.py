@@ -251,10 +251,15 @@ def second_factor_setup_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "qr_svg": qr.svg_inline(scale=5, dark="#111", light="#fff", omitsize=False),
-            "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+            "secret": _grouped(base64.b32encode(device.bin_key).decode().rstrip("=")),
             "required": settings.DASHBOARD_REQUIRE_SECOND_FACTOR,
         },
     )
+
+
+def _grouped(secret: str) -> str:
+    """``ABCD EFGH …``: easier to type into an app by hand; apps ignore the spaces."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @require_POST

@@ -5,4 +5,16 @@ from django.http import HttpRequest
 
 
 def dashboard(request: HttpRequest) -> dict:
-    return {"dev_phone_enabled": settings.SMS_BACKEND == "console"}
+    from followup.web.auth import second_factor_satisfied
+
+    user = getattr(request, "user", None)
+    return {
+        "dev_phone_enabled": settings.SMS_BACKEND == "console",
+        # The menu shows once both factors are in, not on the page that adds the second.
+        "signed_in": bool(
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "clinic_id", None)
+            and second_factor_satisfied(request)
+        ),
+    }

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_http_methods
 
+from followup.audit import audit_record
 from followup.models import InboundMessage, OutboundMessage, Patient
 from followup.services.inbound import inbound_receive
 from followup.web.auth import clinician_required
@@ -21,7 +22,11 @@ def _enabled(request: HttpRequest) -> None:
 def dev_phone(request: HttpRequest) -> HttpResponse:
     _enabled(request)
     patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
-    return render(request, "followup/devphone.html", {"patients": patients, "patient": None})
+    return render(
+        request,
+        "followup/devphone.html",
+        {"patients": patients, "patient": None, "nav": "devphone"},
+    )
 
 
 @clinician_required
@@ -53,10 +58,11 @@ def dev_phone_thread(request: HttpRequest, patient_id: int) -> HttpResponse:
         ],
         key=lambda entry: entry["at"],
     )
-    waiting = any(entry["status"] in ("pending", "sending", "received") for entry in thread)
+    if "HTTP_X_FOLLOWUP_POLL" not in request.META:
+        audit_record(actor=request.user, action="patient.sms_thread.view", patient=patient)
     patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
     return render(
         request,
         "followup/devphone.html",
-        {"patients": patients, "patient": patient, "thread": thread, "waiting": waiting},
+        {"patients": patients, "patient": patient, "thread": thread, "nav": "devphone"},
     )

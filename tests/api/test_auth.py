@@ -26,15 +26,17 @@ def test_a_wrong_password_is_a_400_with_a_message(alice: Clinician) -> None:
     assert "credentials" in response.json()["message"]
 
 
-def test_it_throttles_repeated_login_attempts(alice: Clinician) -> None:
+def test_it_throttles_repeated_login_attempts_from_one_address(alice: Clinician) -> None:
+    """Guessing across many usernames from one address; one username is locked out sooner
+    (``tests/web/test_sign_in.py``)."""
     from django.core.cache import cache
 
     cache.clear()
     statuses = [
         APIClient()
-        .post("/api/v1/auth/token/", {"username": "alice", "password": "x"}, format="json")
+        .post("/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}, format="json")
         .status_code
-        for _ in range(12)
+        for i in range(12)
     ]
     cache.clear()
 
