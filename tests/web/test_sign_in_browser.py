@@ -28,7 +28,7 @@ def test_it_signs_in_with_a_password_and_a_code_from_the_app(
     device = authenticator(bob)
 
     page.goto(f"{live_server.url}/dashboard/patients/")
-    expect(page).to_have_title("Sign in – Follow-up")
+    expect(page).to_have_title("Sign in \N{EN DASH} Follow-up")
     shot(page, "dashboard-sign-in-desktop")
     page.get_by_label("Username").fill("bob")
     page.get_by_label("Password").fill(PASSWORD)
@@ -45,7 +45,7 @@ def test_it_signs_in_with_a_password_and_a_code_from_the_app(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.goto(f"{live_server.url}/dashboard/")
-    expect(page).to_have_title("Sign in – Follow-up")
+    expect(page).to_have_title("Sign in \N{EN DASH} Follow-up")
 
 
 def test_a_new_clinician_adds_an_authenticator_by_its_key(
@@ -58,7 +58,7 @@ def test_a_new_clinician_adds_an_authenticator_by_its_key(
     page.get_by_label("Username").fill("bob")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_title("Add an authenticator – Follow-up")
+    expect(page).to_have_title("Add an authenticator \N{EN DASH} Follow-up")
     shot(page, "dashboard-add-authenticator-phone")
     # What a person types into an app that cannot scan: the key shown under the QR code.
     secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
