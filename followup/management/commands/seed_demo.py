@@ -46,11 +46,13 @@ class Command(BaseCommand):
                 [
                     "",
                     f"Follow-up is starting on {base}",
+                    f"  Dashboard:  {base}/dashboard/",
                     f"  API docs:   {base}/api/v1/docs/",
                     f"  Admin:      {base}/admin/",
                     f"  Dev phone:  {base}/dev/phone/ (answer as a patient)",
                     f"  Health:     {base}/healthz",
-                    f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}",
+                    f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} (no second factor in dev mode;"
+                    " add one under /dashboard/security/authenticator/)",
                     "Ctrl-C stops web, worker and scheduler.",
                     "",
                 ]
