@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -113,3 +114,44 @@ def shift_cancel(*, shift: OnCallShift, now: dt.datetime, actor: object = None) 
             detail=_shift_detail(shift),
         )
         shift.delete()
+
+
+# Reading the rota ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch with nobody to page at ``level``: its pages go to the admins and fallback
+    phones instead (``escalation._targets``)."""
+
+    level: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    from_start: bool  # the gap is already open at ``start``
+    to_end: bool  # and lasts at least until ``end``
+
+
+def shift_pageable(shift: OnCallShift) -> bool:
+    """Whether the shift's clinician can be paged, as ``escalation._targets`` reads the rota:
+    an active clinician with a phone number."""
+    return shift.clinician.is_active and bool(shift.clinician.phone)
+
+
+def coverage_gaps(
+    shifts: list[OnCallShift], *, level: int, start: dt.datetime, end: dt.datetime
+) -> list[Gap]:
+    """The stretches of [start, end) when no pageable clinician of ``shifts`` is on call at
+    ``level``. Shifts that meet (one ends at 08:00, the next starts at 08:00) leave no gap."""
+    covered = sorted(
+        (max(s.starts_at, start), min(s.ends_at, end))
+        for s in shifts
+        if s.level == level and s.ends_at > start and s.starts_at < end and shift_pageable(s)
+    )
+    spans, cursor = [], start
+    for begins, ends in covered:
+        if begins > cursor:
+            spans.append((cursor, begins))
+        cursor = max(cursor, ends)
+    if cursor < end:
+        spans.append((cursor, end))
+    return [Gap(level, a, b, from_start=a == start, to_end=b == end) for a, b in spans]

@@ -96,7 +96,7 @@ def admin_required(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_admin:
+        if not request.user.is_clinic_admin:
             return render(
                 request,
                 "dashboard/forbidden.html",
