@@ -4,6 +4,7 @@ Every patient-facing text goes through ``followup.messaging`` (a ledger row firs
 stored the moment they arrive, so PHQ-9 item 9 reaches the flag rules before the check-in ends.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -299,7 +300,11 @@ def _handle(patient: Patient, message: InboundMessage) -> None:
         _answer(check_in, value, key)
         return
     # Free text: any message that is not an answer or a keyword is read for crisis language.
-    triggers = rules.message_triggers(message.body)
+    # The flag's evidence names the message by id (never its words), for the dashboard to show.
+    triggers = [
+        dataclasses.replace(trigger, detail={**trigger.detail, "inbound": message.pk})
+        for trigger in rules.message_triggers(message.body)
+    ]
     if triggers:
         rules_fired(patient=patient, triggers=triggers, source="sms")
     if check_in is not None and check_in.current_instrument:

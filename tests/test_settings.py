@@ -46,3 +46,18 @@ def test_a_malformed_setting_is_an_error_not_a_default() -> None:
 
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path: Path) -> None:
+    """The Docker image runs this; a vendored file pointing at a missing one would break it."""
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        FOLLOWUP_VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "followup/vendor/chart-4.6.1.umd.min.js" in manifest
+    assert "followup/vendor/htmx-2.0.11.min.js" in manifest
