@@ -46,7 +46,13 @@ class Patient(models.Model):
                 condition=Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"), name="patient_phone_e164"
             ),
         ]
-        indexes = [models.Index(fields=["phone"], name="patient_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone"], name="patient_phone_idx"),
+            # The dashboard's patient list: a clinic's patients by name, a page at a time.
+            models.Index(
+                fields=["clinic", "last_name", "first_name", "id"], name="patient_clinic_name"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Patient #{self.pk}"
