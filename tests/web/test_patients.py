@@ -167,7 +167,7 @@ def test_it_shows_latest_scores_with_the_trend_in_words(
 
     assert "10 moderate ↓ 5 better than the score before" in text
     assert "11 moderate ↑ 5 worse than the score before" in text
-    assert "4 minimal → same than the score before" in text
+    assert "4 minimal → same as the score before" in text
     assert "none yet" in text  # Sam has no GAD-7
 
 
@@ -402,7 +402,7 @@ def test_it_shows_baseline_response_and_remission(
     assert "Status Response Remission Reliable improvement" in phq9
     assert gad7.startswith(" 12 moderate,")
     assert f"Change {MINUS}4 better ({MINUS}33%) Status Reliable improvement" in gad7
-    assert "No score before the first session" not in text
+    assert "First score, taken after the first session" not in text
 
 
 def test_it_marks_a_baseline_taken_after_the_first_session(
@@ -414,7 +414,7 @@ def test_it_marks_a_baseline_taken_after_the_first_session(
 
     text = text_of(signed_in(bob).get(f"/dashboard/patients/{pat.pk}/"))
 
-    assert "No score before the first session: this is the first score, after it." in text
+    assert "First score, taken after the first session (none before it)." in text
     assert "Status No response yet Response needs a baseline of 10 or more." in text
 
 
