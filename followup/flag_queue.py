@@ -15,7 +15,7 @@ from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q
 from followup.models import Clinic, Clinician, Flag, FlagEvent, OutboundMessage
 
 # The queue shows at most this many rows (the most urgent); a note says how many more there are.
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 100
 UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 # Most urgent first, then oldest (SPEC §2 step 7).
 PRIORITY_RANK = {Flag.Priority.CRITICAL: 0, Flag.Priority.HIGH: 1, Flag.Priority.MODERATE: 2}

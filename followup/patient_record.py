@@ -39,8 +39,8 @@ from followup.models import (
 PAGE_SIZE = 50
 # Each list of a patient's page shows this many of the newest entries, and says so when there
 # are more; the chart plots this many of the newest complete scores per scale.
-HISTORY_CAP = 100
-CHART_CAP = 400
+HISTORY_CAP = 50
+CHART_CAP = 200
 
 UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 PRIORITY_RANK = Case(

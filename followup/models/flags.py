@@ -90,7 +90,12 @@ class FlagEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["flag", "at"], name="flagevent_flag_at")]
+        indexes = [
+            models.Index(fields=["flag", "at"], name="flagevent_flag_at"),
+            # The queue asks, every few seconds, which flags met a rota gap: a few rows among
+            # every event ever written.
+            models.Index(fields=["flag"], condition=Q(kind="rota_gap"), name="flagevent_rota_gap"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
