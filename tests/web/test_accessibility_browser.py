@@ -23,7 +23,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.fixture
 def flagged(pat: Patient, alice: Clinician) -> Flag:
     """Pat after a session, with a PHQ-9 whose item 9 raised a critical flag."""
-    session, check_ins = session_record(
+    _, check_ins = session_record(
         patient=pat,
         occurred_at=timezone.now() - dt.timedelta(days=2),
         treatment="iv_ketamine",
