@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from followup.audit import audit_record
 from followup.errors import DomainError
@@ -47,7 +47,7 @@ NOT_ANSWERED = mark_safe('<span class="unanswered">not answered</span>')
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
+    raw = (request.POST if request.method == "POST" else request.GET).get("page", "1")
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
@@ -62,9 +62,11 @@ def _patient_or_404(request: HttpRequest, patient_id: int) -> Patient:
 
 
 @clinician_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    # A search is a POST: what is searched for is often a name, and names stay out of URLs
+    # (browser history, proxies, access logs). Its pages are POSTs too.
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     page = patient_list_page(clinic=request.user.clinic, query=query, page=_page_number(request))
     # Who read which page of the list; never what was searched for (it may be a name).
     audit_record(

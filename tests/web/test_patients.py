@@ -135,7 +135,7 @@ def test_it_finds_patients_by_name_phone_digits_and_id(
     other = enrol(pat.clinic, "Sam", "Smith", "+13125550456")
     query = query.format(id=pat.pk, other=other.pk + 1000)
 
-    text = text_of(signed_in(bob).get("/dashboard/patients/", {"q": query}))
+    text = text_of(signed_in(bob).post("/dashboard/patients/", {"q": query}))
 
     assert ("Jones, Pat" in text) is found
     assert "Smith, Sam" not in text
@@ -144,7 +144,7 @@ def test_it_finds_patients_by_name_phone_digits_and_id(
 def test_it_keeps_the_search_out_of_the_audit_log(
     signed_in: Client_, bob: Clinician, pat: Patient
 ) -> None:
-    signed_in(bob).get("/dashboard/patients/", {"q": "Jones"})
+    signed_in(bob).post("/dashboard/patients/", {"q": "Jones"})
 
     event = AuditEvent.objects.get(action="patient.list")
     assert event.actor == bob
@@ -688,3 +688,22 @@ def test_it_keeps_the_audit_log_from_clinicians(
     link = f'href="/dashboard/patients/{pat.pk}/audit/"'
     assert link not in bob_page
     assert link in alice_page
+
+
+def test_a_search_never_puts_the_name_in_an_address(
+    signed_in: Client_, bob: Clinician, pat: Patient
+) -> None:
+    """Search is a POST, and so are its pages: names stay out of URLs and access logs."""
+    for number in range(60):
+        enrol(pat.clinic, "Sam", f"Jonesy{number:02d}", f"+1312555{number:04d}")
+    client = signed_in(bob)
+
+    by_get = text_of(client.get("/dashboard/patients/", {"q": "Jones"}))
+    first = client.post("/dashboard/patients/", {"q": "Jones"})
+    second = client.post("/dashboard/patients/", {"q": "Jones", "page": "2"})
+
+    assert "matching your search" not in by_get  # a name in the address searches nothing
+    html = first.content.decode()
+    assert "?q=" not in html
+    assert 'name="page" value="2"' in html
+    assert "Page 2 of 2" in text_of(second)
