@@ -272,6 +272,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard-login")
 
 
+@clinician_required
+@require_POST
+def keep_alive_view(request: HttpRequest) -> HttpResponse:
+    """A person is at the screen (typing a long note, reading a long page): ``dashboard.js``
+    says so at most once a minute, which counts as activity for the idle sign-out."""
+    return HttpResponse(status=204)
+
+
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes: too many failed sign-ins for this username from this address."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

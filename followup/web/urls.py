@@ -26,5 +26,6 @@ urlpatterns = [
     path("login/", auth.login_view, name="dashboard-login"),
     path("login/code/", auth.login_code_view, name="dashboard-login-code"),
     path("logout/", auth.logout_view, name="dashboard-logout"),
+    path("session/activity/", auth.keep_alive_view, name="dashboard-keep-alive"),
     path("security/authenticator/", auth.second_factor_setup_view, name="dashboard-2fa-setup"),
 ]

@@ -223,6 +223,27 @@ def test_a_click_keeps_the_session_but_the_queue_refreshing_itself_does_not(
     assert urlsplit(refresh["HX-Redirect"]).path == "/dashboard/login/"
 
 
+def test_a_person_typing_a_long_note_keeps_the_session(bob: Clinician) -> None:
+    """The page posts a keep-alive while someone types (dashboard.js); that is activity."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = web_client(bob)
+        clock.shift(dt.timedelta(minutes=10))
+        kept = client.post("/dashboard/session/activity/")
+        clock.shift(dt.timedelta(minutes=10))
+
+        assert kept.status_code == 204
+        assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_keep_alive_cannot_revive_an_idle_session(bob: Clinician) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = web_client(bob)
+        clock.shift(dt.timedelta(minutes=16))
+
+        assert client.post("/dashboard/session/activity/").status_code == 302
+        assert client.get("/dashboard/").status_code == 302
+
+
 def test_the_admin_site_signs_in_through_the_dashboard(alice: Clinician) -> None:
     response = Client().get("/admin/login/?next=/admin/")
 

@@ -81,3 +81,23 @@ def test_a_wrong_password_says_so_and_keeps_the_username(
 
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
     expect(page.get_by_label("Username")).to_have_value("bob")
+
+
+def test_typing_on_a_page_that_does_not_refresh_tells_the_server_someone_is_there(
+    dashboard_context: object, bob: Clinician, pat: object, live_server: object
+) -> None:
+    page = dashboard_context(bob).new_page()
+    page.clock.install()
+    page.goto(f"{live_server.url}/dashboard/patients/{pat.pk}/")
+    quiet: list[str] = []
+    page.on("request", lambda r: quiet.append(r.url) if "/session/activity/" in r.url else None)
+
+    page.clock.run_for(120_000)  # two minutes untouched: nothing is sent
+    assert quiet == []
+
+    page.keyboard.press("Tab")
+    with page.expect_request("**/dashboard/session/activity/") as keep_alive:
+        page.clock.run_for(65_000)
+
+    assert keep_alive.value.method == "POST"
+    assert keep_alive.value.response().status == 204
