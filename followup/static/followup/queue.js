@@ -1,4 +1,5 @@
-/* The flag queue, live: htmx polls the rows every 3 s (see queue.html); this script says
+/* The flag queue, live: htmx polls the rows every 3 s (see queue.html), on the tick of a Web
+   Worker's clock (queue-ticker.js) that a background tab does not slow down; this script says
    whether the page is up to date, keeps ages current, and gives a visible and audible cue for a
    new critical flag. Without it the page still works: forms post and come back.
 
@@ -27,6 +28,16 @@
   var soundBox = document.getElementById("queue-sound");
   var soundButton = document.getElementById("queue-sound-toggle");
   var soundState = document.getElementById("queue-sound-state");
+
+  // The clock of the poll: a worker's, else (no workers) this page's own.
+  function tick() {
+    if (window.htmx) window.htmx.trigger(poller, "followup:tick");
+  }
+  try {
+    new Worker(root.dataset.ticker).onmessage = tick;
+  } catch (error) {
+    window.setInterval(tick, 3000);
+  }
 
   var state = {
     cues: 0,
