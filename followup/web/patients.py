@@ -26,13 +26,12 @@ from followup.audit import audit_record
 from followup.errors import DomainError
 from followup.instruments import INSTRUMENTS, severity_band
 from followup.models import AuditEvent, Patient, TreatmentSession
+from followup.patient_list import PAGE_SIZE, patient_list_page
 from followup.patient_record import (
-    PAGE_SIZE,
     Entry,
     PatientRecord,
     ResponseRecord,
     patient_for,
-    patient_list_page,
     patient_record,
     timeline,
 )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from followup import flag_queue
+from followup import flag_detail, flag_queue
 from followup.audit import audit_record
 from followup.errors import DomainError
 from followup.models import Flag
@@ -115,7 +115,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
 
 def _own_flag(request: HttpRequest, flag_id: int) -> Flag:
     try:
-        return flag_queue.flag_for_clinic(clinic=request.user.clinic, flag_id=flag_id)
+        return flag_detail.flag_for_clinic(clinic=request.user.clinic, flag_id=flag_id)
     except Flag.DoesNotExist:
         raise Http404("No such flag.") from None
 
@@ -130,13 +130,13 @@ def _flag_response(
 ) -> HttpResponse:
     """The flag's page. It shows patient data, so every showing is an audit event."""
     audit_record(actor=request.user, action="flag.view", obj=flag, patient=flag.patient)
-    timeline, hidden = flag_queue.flag_timeline(flag)
+    timeline, hidden = flag_detail.flag_timeline(flag)
     return _render(
         request,
         "dashboard/flag.html",
         {
             "flag": flag,
-            "evidence": flag_queue.flag_evidence(flag),
+            "evidence": flag_detail.flag_evidence(flag),
             "paged": flag_queue.paged_by_flag([flag.pk]).get(flag.pk, ()),
             "timeline": timeline,
             "hidden_events": hidden,
@@ -213,7 +213,7 @@ def flag_acknowledge(request: HttpRequest, flag_id: int) -> HttpResponse:
         return _done(request, f"Flag {flag.code} acknowledged. Paging has stopped.")
     with timezone.override(_zone(request)):
         when = timezone.localtime(flag.acknowledged_at).strftime("%H:%M")
-    who = flag_queue.clinician_names([flag.acknowledged_by_id]).get(
+    who = flag_detail.clinician_names([flag.acknowledged_by_id]).get(
         flag.acknowledged_by_id, "someone else"
     )
     return _done(
