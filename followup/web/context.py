@@ -10,6 +10,7 @@ def dashboard(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "dev_phone_enabled": settings.SMS_BACKEND == "console",
+        "idle_seconds": settings.DASHBOARD_IDLE_TIMEOUT_SECONDS,
         # The menu shows once both factors are in, not on the page that adds the second.
         "signed_in": bool(
             user is not None

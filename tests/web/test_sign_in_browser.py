@@ -101,3 +101,28 @@ def test_typing_on_a_page_that_does_not_refresh_tells_the_server_someone_is_ther
 
     assert keep_alive.value.method == "POST"
     assert keep_alive.value.response().status == 204
+
+
+def test_an_untouched_screen_warns_then_hides_patient_data_when_signed_out(
+    dashboard_context: object, bob: Clinician, pat: object, live_server: object
+) -> None:
+    page = dashboard_context(bob, PHONE).new_page()
+    page.clock.install()
+    page.goto(f"{live_server.url}/dashboard/patients/{pat.pk}/")
+    notice = page.get_by_role("alertdialog", name="About to sign out")
+
+    page.clock.run_for((15 * 60 - 120) * 1000)
+    expect(notice).to_be_hidden()
+    page.clock.run_for(40_000)  # 1 min 20 s left
+    expect(notice).to_be_visible()
+    shot(page, "dashboard-idle-notice-phone")
+    with page.expect_request("**/dashboard/session/activity/"):
+        notice.get_by_role("button", name="Stay signed in").click()
+    expect(notice).to_be_hidden()
+
+    page.mouse.move(5, 5)
+    page.clock.run_for(60_000)  # moving the pointer says someone is there, too
+    expect(notice).to_be_hidden()
+
+    with page.expect_navigation():  # untouched past the limit: the page reloads
+        page.clock.run_for((15 * 60 + 10) * 1000)
