@@ -10,6 +10,9 @@ no database. Higher totals are worse on both scales, so a negative change is an 
 - Remission: PHQ-9 below 5.
 - Reliable improvement (deterioration): PHQ-9 6 or more points below (above) baseline, GAD-7 4
   or more (the NHS Talking Therapies reliable-change thresholds).
+- Minimal important improvement (Kounali et al. 2022): about a 20% drop from baseline. Named
+  only when nothing stronger applies, and only from a baseline above the minimal band (5 or
+  more): a drop from 2 to 1 is 50% and means nothing.
 
 Response, remission and reliable change describe a course, so they need a follow-up score: a
 score after the baseline. A patient with one score has a baseline and nothing else yet.
@@ -27,6 +30,8 @@ GAD7 = "gad7"
 RESPONSE_MIN_BASELINE = 10
 REMISSION_BELOW = 5
 RELIABLE_CHANGE_POINTS: dict[str, int] = {PHQ9: 6, GAD7: 4}
+MINIMAL_IMPORTANT_DROP_PERCENT = 20
+MINIMAL_IMPORTANT_MIN_BASELINE = 5
 
 
 @dataclass(frozen=True, order=True)
@@ -98,6 +103,7 @@ class Course:
     response: bool | None  # PHQ-9 only; None when it does not apply (see ``response``)
     remission: bool | None  # PHQ-9 only; None without a follow-up score
     reliable: ReliableChange | None
+    minimal_improvement: bool | None = None  # None from a baseline in the minimal band
 
     @property
     def has_follow_up(self) -> bool:
@@ -168,6 +174,15 @@ def reliable_change(
     return None
 
 
+def minimal_improvement(baseline_total: int, latest_total: int) -> bool | None:
+    """At least 20% below baseline; None (not applicable) from a baseline below 5."""
+    if baseline_total < MINIMAL_IMPORTANT_MIN_BASELINE:
+        return None
+    # In integers: (baseline - latest) / baseline >= 20 / 100.
+    drop = baseline_total - latest_total
+    return 100 * drop >= MINIMAL_IMPORTANT_DROP_PERCENT * baseline_total
+
+
 def trend(previous_total: int | None, latest_total: int | None) -> Trend | None:
     """The latest complete score against the previous one; None without both."""
     if previous_total is None or latest_total is None:
@@ -204,6 +219,7 @@ def course(
         response=response(base.total, last.total) if is_phq9 else None,
         remission=remission(last.total) if is_phq9 else None,
         reliable=reliable_change(instrument, base.total, last.total),
+        minimal_improvement=minimal_improvement(base.total, last.total),
     )
 
 
@@ -219,7 +235,8 @@ def statuses(course: Course) -> list[Status]:
     """What the course amounts to, in CLINICAL.md's words.
 
     PHQ-9: "Response", "Remission", "Reliable improvement" or "Reliable deterioration", in that
-    order, or "No response yet". GAD-7 has only reliable change, else "No reliable change yet".
+    order; else "Minimal important improvement" (20% below baseline), else "No response yet".
+    GAD-7 has reliable change, else the minimal improvement, else "No reliable change yet".
     Without a follow-up score: "No follow-up score yet"; without any score: "No scores yet".
     """
     if course.baseline is None:
@@ -235,6 +252,8 @@ def statuses(course: Course) -> list[Status]:
         found.append(Status("Reliable improvement", "ok"))
     elif course.reliable is ReliableChange.DETERIORATION:
         found.append(Status("Reliable deterioration", "high"))
+    if not found and course.minimal_improvement:
+        found.append(Status("Minimal important improvement", "ok"))
     if not found:
         empty = "No response yet" if course.instrument == PHQ9 else "No reliable change yet"
         found.append(Status(empty, "muted"))

@@ -158,7 +158,10 @@ def labels(instrument: str, *totals: int) -> list[str]:
         ("phq9", (14,), ["No follow-up score yet"]),
         # Remission at a follow-up that is not a response (baseline 9: response cannot apply).
         ("phq9", (9, 4), ["Remission"]),
-        ("phq9", (9, 5), ["No response yet"]),
+        ("phq9", (9, 5), ["Minimal important improvement"]),  # 44% below a baseline of 9
+        ("phq9", (10, 9), ["No response yet"]),  # 10% below
+        ("phq9", (10, 8), ["Minimal important improvement"]),  # exactly 20% below
+        ("phq9", (4, 0), ["Remission"]),  # minimal band at baseline: no "20%" to speak of
         ("phq9", (9, 3), ["Remission", "Reliable improvement"]),
         ("phq9", (10, 5), ["Response"]),
         ("phq9", (10, 4), ["Response", "Remission", "Reliable improvement"]),
@@ -166,11 +169,13 @@ def labels(instrument: str, *totals: int) -> list[str]:
         ("phq9", (20, 10), ["Response", "Reliable improvement"]),
         ("phq9", (20, 4), ["Response", "Remission", "Reliable improvement"]),
         ("phq9", (12, 18), ["Reliable deterioration"]),
-        ("phq9", (14, 3, 11), ["No response yet"]),  # the latest counts, not the best
+        ("phq9", (14, 3, 12), ["No response yet"]),  # the latest counts, not the best
+        ("phq9", (14, 3, 11), ["Minimal important improvement"]),  # 21% below
         ("gad7", (14, 10), ["Reliable improvement"]),
-        ("gad7", (14, 11), ["No reliable change yet"]),
+        ("gad7", (14, 11), ["Minimal important improvement"]),  # 21% below
+        ("gad7", (14, 12), ["No reliable change yet"]),
         ("gad7", (8, 12), ["Reliable deterioration"]),
-        ("gad7", (2, 1), ["No reliable change yet"]),  # no remission on the GAD-7
+        ("gad7", (2, 1), ["No reliable change yet"]),  # no remission; 50% of 2 is nothing
     ],
 )
 def test_it_names_the_course_as_clinical_md_does(
