@@ -268,3 +268,10 @@ def test_an_account_of_no_clinic_is_told_the_dashboard_is_for_clinicians(db: Non
     response = client.get("/dashboard/")
 
     assert response.status_code == 403
+
+
+def test_a_page_that_is_not_there_says_so_in_the_dashboard_layout(mallory: Clinician) -> None:
+    response = web_client(mallory).get("/dashboard/patients/999999/")
+
+    assert response.status_code == 404
+    assert "<title>Not found" in response.content.decode()
