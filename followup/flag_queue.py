@@ -17,9 +17,20 @@ from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 
 # The queue shows at most this many rows (the most urgent); a note says how many more there are.
 QUEUE_LIMIT = 100
-UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 # Most urgent first, then oldest (SPEC §2 step 7).
 PRIORITY_RANK = {Flag.Priority.CRITICAL: 0, Flag.Priority.HIGH: 1, Flag.Priority.MODERATE: 2}
+PRIORITY_OF_RANK = {rank: priority for priority, rank in PRIORITY_RANK.items()}
+
+
+def urgency() -> Case:
+    """A flag's priority as its rank, 0 the most urgent: to order flags by in the database."""
+    return Case(
+        *(When(priority=p, then=Value(n)) for p, n in PRIORITY_RANK.items()),
+        default=Value(len(PRIORITY_RANK)),
+        output_field=IntegerField(),
+    )
+
+
 # CLINICAL.md, escalation defaults: moderate flags page nobody.
 PAGED_PRIORITIES = (Flag.Priority.CRITICAL, Flag.Priority.HIGH)
 
@@ -203,17 +214,13 @@ class Queue:
 def queue_unresolved(*, clinic: Clinic, now: dt.datetime, limit: int = QUEUE_LIMIT) -> Queue:
     """The clinic's open and acknowledged flags, critical then high then moderate, oldest first
     within a priority; at most ``limit`` rows. Four queries (index ``flag_queue``)."""
-    unresolved = Flag.objects.filter(clinic=clinic, status__in=UNRESOLVED)
+    unresolved = Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED)
     counts = unresolved.aggregate(
         total=Count("id"), open=Count("id", filter=Q(status=Flag.Status.OPEN))
     )
     flags = list(
         unresolved.annotate(
-            urgency=Case(
-                *(When(priority=p, then=Value(n)) for p, n in PRIORITY_RANK.items()),
-                default=Value(len(PRIORITY_RANK)),
-                output_field=IntegerField(),
-            ),
+            urgency=urgency(),
             rota_gap=Exists(FlagEvent.objects.filter(flag=OuterRef("pk"), kind="rota_gap")),
         )
         .select_related("patient", "acknowledged_by")

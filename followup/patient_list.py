@@ -9,20 +9,17 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 
 from followup import progress
+from followup.flag_queue import PRIORITY_OF_RANK, urgency
 from followup.instruments import INSTRUMENTS
 from followup.models import (
     CheckIn,
@@ -35,14 +32,6 @@ from followup.models import (
 
 PAGE_SIZE = 50
 
-UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
-PRIORITY_RANK = Case(
-    When(priority=Flag.Priority.CRITICAL, then=Value(0)),
-    When(priority=Flag.Priority.HIGH, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-PRIORITY_OF_RANK = {0: Flag.Priority.CRITICAL, 1: Flag.Priority.HIGH, 2: Flag.Priority.MODERATE}
 FAILED_DELIVERY = (OutboundMessage.Status.FAILED, OutboundMessage.Status.UNDELIVERED)
 
 
@@ -139,7 +128,7 @@ def search_filter(query: str) -> Q | None:
 
 
 def _unresolved_flags() -> QuerySet[Flag]:
-    return Flag.objects.filter(patient=OuterRef("pk"), status__in=UNRESOLVED)
+    return Flag.objects.filter(patient=OuterRef("pk"), status__in=Flag.UNRESOLVED)
 
 
 def patient_list_page(*, clinic: Clinic, query: str = "", page: int = 1) -> PatientListPage:
@@ -154,7 +143,7 @@ def patient_list_page(*, clinic: Clinic, query: str = "", page: int = 1) -> Pati
         base.filter(Exists(_unresolved_flags()))
         .annotate(
             rank=Subquery(
-                _unresolved_flags().annotate(rank=PRIORITY_RANK).order_by("rank").values("rank")[:1]
+                _unresolved_flags().annotate(rank=urgency()).order_by("rank").values("rank")[:1]
             )
         )
         .order_by("rank", *by_name)
@@ -164,7 +153,7 @@ def patient_list_page(*, clinic: Clinic, query: str = "", page: int = 1) -> Pati
     if matching is None:
         # Through the flag queue's index rather than a pass over every patient.
         flagged_count = (
-            Flag.objects.filter(clinic=clinic, status__in=UNRESOLVED)
+            Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED)
             .values("patient")
             .distinct()
             .count()
@@ -207,14 +196,14 @@ def patient_rows(ids: list[int], *, now: dt.datetime | None = None) -> list[Pati
     )
     for name in ("id", "status", "due_at", "sent_at", "completed_at", "undeliverable_reason"):
         annotations[f"last_check_in_{name}"] = Subquery(last.values(name)[:1])
-    flags = Flag.objects.filter(patient=OuterRef("pk"), status__in=UNRESOLVED)
+    flags = Flag.objects.filter(patient=OuterRef("pk"), status__in=Flag.UNRESOLVED)
     counted = flags.order_by().values("patient")
     annotations["flags_unresolved"] = Subquery(counted.annotate(n=Count("id")).values("n"))
     annotations["flags_acknowledged"] = Subquery(
         counted.filter(status=Flag.Status.ACKNOWLEDGED).annotate(n=Count("id")).values("n")
     )
     annotations["flags_top_rank"] = Subquery(
-        flags.annotate(rank=PRIORITY_RANK).order_by("rank").values("rank")[:1]
+        flags.annotate(rank=urgency()).order_by("rank").values("rank")[:1]
     )
     patients = {p.pk: p for p in Patient.objects.filter(pk__in=ids).annotate(**annotations)}
     check_in_ids = [p.last_check_in_id for p in patients.values() if p.last_check_in_id]

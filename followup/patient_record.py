@@ -29,7 +29,6 @@ from followup.models import (
 HISTORY_CAP = 50
 CHART_CAP = 200
 
-UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 # How a check-in's messages are summed up, delivered first.
 MESSAGE_ORDER = [
     OutboundMessage.Status.DELIVERED,
@@ -188,7 +187,7 @@ def patient_record(patient: Patient) -> PatientRecord:
         courses[code] = progress.course(code, course_points, first_session_at)
     # One unresolved flag per patient and reason: a handful at most.
     unresolved = list(
-        patient.flags.filter(status__in=UNRESOLVED).values_list("priority", flat=True)
+        patient.flags.filter(status__in=Flag.UNRESOLVED).values_list("priority", flat=True)
     )
     return PatientRecord(
         patient=patient,

@@ -27,6 +27,9 @@ class Flag(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
 
+    # Still someone's to deal with: on the queue, counted as the patient's open flags.
+    UNRESOLVED = (Status.OPEN, Status.ACKNOWLEDGED)
+
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="flags")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="flags")
     response = models.ForeignKey(

@@ -9,7 +9,6 @@ from followup.rules import Trigger
 # No 0/O or 1/I/L: a clinician reads the code off a page and types it back in "ACK <code>".
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 5
-UNRESOLVED = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 
 
 def new_flag_code() -> str:
@@ -33,7 +32,7 @@ def flag_raise(
             with transaction.atomic():
                 existing = (
                     Flag.objects.select_for_update()
-                    .filter(patient=patient, reason=trigger.reason, status__in=UNRESOLVED)
+                    .filter(patient=patient, reason=trigger.reason, status__in=Flag.UNRESOLVED)
                     .first()
                 )
                 if existing is not None:

@@ -111,13 +111,18 @@ def admin_required(view: View) -> View:
 # Sign in ------------------------------------------------------------------------------------
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def local_url(request: HttpRequest, target: str) -> str:
+    """``target`` if it is an address on this site (never another one: no open redirect),
+    else the queue."""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return reverse("dashboard-queue")
+
+
+def _next_url(request: HttpRequest) -> str:
+    return local_url(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 def _pending_user(request: HttpRequest) -> Clinician | None:

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from followup import flag_detail, flag_queue
@@ -23,7 +22,7 @@ from followup.audit import audit_record
 from followup.errors import DomainError
 from followup.models import Flag
 from followup.services import flags as flag_services
-from followup.web.auth import POLL_HEADER, clinician_required
+from followup.web.auth import POLL_HEADER, clinician_required, local_url
 
 # The browser's poll sends the version of the rows it shows; the same version gets a 204.
 VERSION_HEADER = "X-Followup-Queue-Version"
@@ -161,11 +160,7 @@ def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
 def _next_url(request: HttpRequest) -> str:
     """Where to go back to: a local dashboard address, else the queue."""
     target = request.POST.get("next", "")
-    if target.startswith("/dashboard/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("dashboard-queue")
+    return local_url(request, target if target.startswith("/dashboard/") else "")
 
 
 def _done(request: HttpRequest, notice: str, *, level: int = messages.SUCCESS) -> HttpResponse:

@@ -1,17 +1,19 @@
 """Web fixtures: Django clients signed in with both factors, and a real browser."""
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from followup.models import Clinician
+from followup.models import Clinician, OnCallShift
 from followup.web.auth import ACTIVITY_KEY
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
@@ -33,8 +35,6 @@ def current_code(device: TOTPDevice) -> str:
 def web_client(user: Clinician) -> Client:
     """A browser-like client signed in as ``user`` with both factors, as after the real sign-in
     (the sign-in itself is tested through its pages)."""
-    from django.utils import timezone
-
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
@@ -42,6 +42,19 @@ def web_client(user: Clinician) -> Client:
     session[ACTIVITY_KEY] = timezone.now().timestamp()
     session.save()
     return client
+
+
+@pytest.fixture
+def bob_on_call(bob: Clinician) -> OnCallShift:
+    """Bob on call at level 1 from an hour ago for the next eight hours: pages go to him."""
+    now = timezone.now()
+    return OnCallShift.objects.create(
+        clinic=bob.clinic,
+        clinician=bob,
+        level=1,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=8),
+    )
 
 
 @pytest.fixture

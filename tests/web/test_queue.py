@@ -76,18 +76,6 @@ def row_ids(html: str) -> list[int]:
 
 
 @pytest.fixture
-def bob_on_call(bob: Clinician, clinic: Clinic) -> OnCallShift:
-    now = timezone.now()
-    return OnCallShift.objects.create(
-        clinic=clinic,
-        clinician=bob,
-        level=1,
-        starts_at=now - dt.timedelta(hours=1),
-        ends_at=now + dt.timedelta(hours=8),
-    )
-
-
-@pytest.fixture
 def paged_flag(
     pat: Patient,
     bob_on_call: OnCallShift,

@@ -73,18 +73,6 @@ def open_queue(
 
 
 @pytest.fixture
-def on_call(bob: Clinician, clinic: Clinic) -> OnCallShift:
-    now = timezone.now()
-    return OnCallShift.objects.create(
-        clinic=clinic,
-        clinician=bob,
-        level=1,
-        starts_at=now - dt.timedelta(hours=1),
-        ends_at=now + dt.timedelta(hours=8),
-    )
-
-
-@pytest.fixture
 def at_item_nine(pat: Patient) -> CheckIn:
     """Pat's check-in by SMS, answered up to PHQ-9 item 8; item 9 was the last question sent."""
     _, check_ins = session_record(
@@ -137,7 +125,7 @@ def test_it_shows_a_new_critical_flag_without_a_reload_and_cues_once(
     bob: Clinician,
     pat: Patient,
     clinic: Clinic,
-    on_call: OnCallShift,
+    bob_on_call: OnCallShift,
     at_item_nine: CheckIn,
     twilio: object,
     celery_inline: list,
@@ -185,7 +173,7 @@ def test_it_acknowledges_then_resolves_from_the_queue(
     open_queue: Callable,
     bob: Clinician,
     pat: Patient,
-    on_call: OnCallShift,
+    bob_on_call: OnCallShift,
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
@@ -261,7 +249,7 @@ def test_it_looks_right_at_desktop_and_phone_widths(
     alice: Clinician,
     clinic: Clinic,
     pat: Patient,
-    on_call: OnCallShift,
+    bob_on_call: OnCallShift,
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
