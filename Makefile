@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format clean
+.PHONY: run test test-fast test-clocks install lint format clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,28 @@ run: install
 	$(BIN)/python manage.py seed_demo && \
 	exec $(BIN)/honcho --procfile Procfile.dev start
 
+# Tests run in parallel, one worker per core (at most 4), each with its own test database.
+PYTEST := $(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal
+# The fast lane: unit, API and service tests, no browser and no processes started.
+FAST := -m "not browser and not processes"
+# Dates far from today for test-clocks: a year ahead, and the night the US and the EU leave
+# summer time (2027-10-31 in Europe; 2027-11-07 01:30 in Chicago, which happens twice).
+CLOCKS ?= 2027-12-15T15:00:00+00:00 2027-11-07T06:30:00+00:00
+
+# Everything: browser and multi-process tests included.
 test: install
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-fast: install
+	$(PYTEST) $(FAST)
+
+# The fast lane again on other days (tests/conftest.py reads FOLLOWUP_TEST_CLOCK): a test that
+# mixes a fixed date with the real clock fails here on the day it is written.
+test-clocks: install
+	@set -e; for clock in $(CLOCKS); do \
+		echo "== clock moved to $$clock"; \
+		FOLLOWUP_TEST_CLOCK=$$clock $(PYTEST) $(FAST) -q; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,11 +1,27 @@
 """The cast: a clinic (Riverside) with its admin Alice and clinician Bob, a patient Pat, and an
-outsider, Mallory, admin of another clinic (Hillcrest)."""
+outsider, Mallory, admin of another clinic (Hillcrest).
 
+Also the suite's ground rules, set here for every test:
+
+- One clock. ``FOLLOWUP_TEST_CLOCK`` (an ISO date and time with its offset) moves the whole
+  run's clock there, ticking; CI runs the suite again on dates far from today, so a test that
+  mixes a fixed date with the real clock fails the day it is written. A test that needs a fixed
+  time says so with ``@pytest.mark.time_machine(NOW, tick=False)``, which also holds for the
+  fixtures it uses.
+- What a test needs besides Python is a marker (``tests/support/services.py``): missing, it
+  skips with a reason, or fails in CI (``FOLLOWUP_REQUIRE_SERVICES=1``).
+- Each parallel worker (pytest-xdist) has its own database and its own cache.
+"""
+
+import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -13,14 +29,92 @@ from rest_framework.test import APIClient
 from followup.models import Clinic, Clinician, Patient
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
+from tests.support import services
+from tests.support.cast import PASSWORD
 
-PASSWORD = "correct horse battery staple"
+CLOCK_VARIABLE = "FOLLOWUP_TEST_CLOCK"
+_session_clock: list[time_machine.travel] = []
+
+
+def _clock_from_environment() -> dt.datetime | None:
+    value = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r} is not an ISO date and time") from None
+    if when.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r} needs an offset, e.g. Z")
+    return when
+
+
+def _worker_number() -> int:
+    """0 for a serial run and for pytest-xdist's gw0, 1 for gw1, and so on."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    when = _clock_from_environment()
+    if when:
+        clock = time_machine.travel(when, tick=True)
+        clock.start()
+        _session_clock.append(clock)
+    # Each worker's cache is its own: a Redis database of its own (8, 9, …; the broker tests
+    # use 14), or a folder of its own, never the one a running `make run` uses.
+    worker = _worker_number()
+    cache_settings = settings.CACHES["default"]
+    if cache_settings["BACKEND"].endswith("RedisCache"):
+        url = urlsplit(cache_settings["LOCATION"])
+        cache_settings["LOCATION"] = urlunsplit(url._replace(path=f"/{8 + worker % 6}"))
+    else:
+        cache_settings["LOCATION"] = str(Path(settings.VAR_DIR) / f"test-cache-{worker}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _session_clock:
+        _session_clock.pop().stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    when = _clock_from_environment()
+    clock = f"moved to {when.isoformat()} ({CLOCK_VARIABLE})" if when else "the real one"
+    required = "fail" if services.REQUIRED else "skip"
+    return f"clock: {clock}; tests whose services are missing {required}"
+
+
+def _missing_services(item: pytest.Item) -> list[str]:
+    return [
+        reason
+        for marker in services.CHECKS
+        if item.get_closest_marker(marker) and (reason := services.missing(marker))
+    ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium is a browser test, whether or not its module says so; a test
+    whose services are missing is skipped, listed under its own name, outside CI."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "browser"
+        ):
+            item.add_marker(pytest.mark.browser)
+        if not services.REQUIRED and (missing := _missing_services(item)):
+            item.add_marker(pytest.mark.skip(reason="; ".join(missing)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """In CI (``FOLLOWUP_REQUIRE_SERVICES=1``) a missing service fails the test."""
+    if services.REQUIRED and (missing := _missing_services(item)):
+        pytest.fail(f"{'; '.join(missing)}; FOLLOWUP_REQUIRE_SERVICES is set", pytrace=False)
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings() -> None:
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """SQLite's test database is a file that web and worker processes share in some tests; a
-    killed run can leave its write-ahead log behind, which would poison the new file."""
+    killed run can leave its write-ahead log behind, which would poison the new file. (Under
+    pytest-xdist the name already carries the worker's suffix.)"""
     name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and name:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -30,10 +124,17 @@ def django_db_modify_db_settings() -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _real_services_in_ci(django_db_setup: None, django_db_blocker: object) -> None:
     """In CI the suite must run against PostgreSQL and Redis, never quietly on the defaults."""
-    if os.environ.get("FOLLOWUP_REQUIRE_SERVICES"):
+    if services.REQUIRED:
         with django_db_blocker.unblock():
             assert connection.vendor == "postgresql", "CI must run on PostgreSQL"
         assert settings.REDIS_URL, "CI must run with REDIS_URL"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: throttles, lockouts and ticks left by an earlier
+    test never decide a later one."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -152,18 +253,3 @@ def celery_inline(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple, str
 
     monkeypatch.setattr(app, "send_task", send_task)
     return enqueued
-
-
-def sign_and_post(client: object, path: str, params: dict[str, str], token: str) -> object:
-    """POST a webhook as Twilio does: form-encoded, signed over PUBLIC_BASE_URL + path."""
-    from urllib.parse import urlencode
-
-    from tests.support.twilio_server import signed_post_headers
-
-    headers = signed_post_headers(token, settings.PUBLIC_BASE_URL + path, params)
-    return client.post(
-        path,
-        urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=headers["X-Twilio-Signature"],
-    )

@@ -18,7 +18,11 @@ from followup.services.sessions import session_record
 from tests.support.stack import Stack, daytime_zone
 from tests.support.twilio_server import FakeTwilio, signed_post_headers
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.redis_server,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

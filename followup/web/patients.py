@@ -41,7 +41,7 @@ from followup.web.auth import admin_required, clinician_required
 
 EARLIEST_SESSION = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # before this it is a typo
 AUDIT_PAGE_SIZE = 50
-WHEN = "j M Y, H:i T"
+WHEN = "j M Y, H:i"
 NOT_ANSWERED = mark_safe('<span class="unanswered">not answered</span>')
 
 
@@ -345,7 +345,8 @@ def patient_record_session(request: HttpRequest, patient_id: int) -> HttpRespons
             form.add_error(field, error.message.replace("occurred_at", "The session's time"))
         else:
             zone = zoneinfo.ZoneInfo(patient.timezone)
-            when = date_format(session.occurred_at.astimezone(zone), WHEN)
+            local = session.occurred_at.astimezone(zone)
+            when = f"{date_format(local, WHEN)} {local.tzname()}"
             messages.success(
                 request,
                 f"Session recorded: {session.get_treatment_display()}, {when}. "

@@ -1,7 +1,7 @@
 from rest_framework.test import APIClient
 
 from followup.models import Clinician
-from tests.conftest import PASSWORD
+from tests.support.cast import PASSWORD
 
 
 def test_it_gives_a_token_for_a_username_and_password(alice: Clinician) -> None:
@@ -29,16 +29,12 @@ def test_a_wrong_password_is_a_400_with_a_message(alice: Clinician) -> None:
 def test_it_throttles_repeated_login_attempts_from_one_address(alice: Clinician) -> None:
     """Guessing across many usernames from one address; one username is locked out sooner
     (``tests/web/test_sign_in.py``)."""
-    from django.core.cache import cache
-
-    cache.clear()
     statuses = [
         APIClient()
         .post("/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}, format="json")
         .status_code
         for i in range(12)
     ]
-    cache.clear()
 
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429, 429]

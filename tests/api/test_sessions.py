@@ -7,6 +7,9 @@ from rest_framework.test import APIClient
 from followup.models import CheckIn, Patient, TreatmentSession
 
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
+
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
@@ -25,7 +28,6 @@ def due_times(check_ins: list[dict]) -> list[dt.datetime]:
     return [dt.datetime.fromisoformat(c["due_at"].replace("Z", "+00:00")) for c in check_ins]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_session_25_hours_ago_gets_check_ins_at_24h_7d_14d_28d(
     as_alice: APIClient, pat: Patient
 ) -> None:
@@ -45,7 +47,6 @@ def test_a_session_25_hours_ago_gets_check_ins_at_24h_7d_14d_28d(
     assert listed["results"][0]["sent_at"] is None
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_newer_session_cancels_the_unsent_later_check_ins_of_the_older(
     as_alice: APIClient, pat: Patient
 ) -> None:
@@ -68,7 +69,6 @@ def test_a_newer_session_cancels_the_unsent_later_check_ins_of_the_older(
     assert set(cancelled.values_list("cancel_reason", flat=True)) == {"superseded"}
 
 
-@time_machine.travel(NOW, tick=False)
 def test_it_never_schedules_two_check_ins_on_one_local_day(
     as_alice: APIClient, pat: Patient
 ) -> None:
@@ -89,7 +89,6 @@ def test_it_never_schedules_two_check_ins_on_one_local_day(
     assert len(dates) == len(set(dates)) == 4
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_local_day_is_the_patients_own(as_alice: APIClient, pat: Patient) -> None:
     # 03:30 UTC on the 26th is still the evening of the 25th in Chicago.
     body = record(as_alice, pat, dt.datetime(2026, 11, 25, 3, 30, tzinfo=dt.UTC))
@@ -98,7 +97,6 @@ def test_the_local_day_is_the_patients_own(as_alice: APIClient, pat: Patient) ->
     assert first.local_date == dt.date(2026, 11, 25)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_session_recorded_long_after_the_fact_skips_check_ins_already_past(
     as_alice: APIClient, pat: Patient
 ) -> None:
@@ -108,7 +106,6 @@ def test_a_session_recorded_long_after_the_fact_skips_check_ins_already_past(
     assert offsets == [14 * DAY, 28 * DAY]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_backdated_session_leaves_the_later_sessions_plan_alone(
     as_alice: APIClient, pat: Patient
 ) -> None:
@@ -129,7 +126,6 @@ def test_a_backdated_session_leaves_the_later_sessions_plan_alone(
         ({"patient": 999999}, "patient", "does_not_exist"),
     ],
 )
-@time_machine.travel(NOW, tick=False)
 def test_it_refuses_a_bad_session_and_writes_nothing(
     as_alice: APIClient, pat: Patient, change: dict, field: str, code: str
 ) -> None:
@@ -149,7 +145,6 @@ def test_it_refuses_a_bad_session_and_writes_nothing(
     assert not CheckIn.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_it_follows_the_clinics_current_plan(as_alice: APIClient, pat: Patient) -> None:
     plan = {
         "steps": [

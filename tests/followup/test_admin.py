@@ -3,7 +3,7 @@
 from django.test import Client
 
 from followup.models import Clinician, Patient
-from tests.web.conftest import web_client
+from tests.support.web import web_client
 
 
 def signed_in(user: Clinician) -> Client:

@@ -14,10 +14,10 @@ from followup.dispatch import dispatch_due
 from followup.models import Clinic, InboundMessage, Patient, Response
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
-from tests.conftest import sign_and_post
-from tests.followup.test_conversation import NOW
+from tests.support.sms import NOW, sign_and_post
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 
 
 def at_once(count: int, work: Callable[[], object]) -> list[object]:
@@ -45,7 +45,6 @@ def at_once(count: int, work: Callable[[], object]) -> list[object]:
     return results
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_same_webhook_five_times_at_once_stores_one_answer(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
@@ -71,7 +70,6 @@ def test_the_same_webhook_five_times_at_once_stores_one_answer(
     assert "2/16 " in questions[1]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_two_schedulers_at_once_send_each_check_in_once(
     twilio: object, celery_inline: list, clinic: Clinic
 ) -> None:

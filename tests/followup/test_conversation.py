@@ -1,39 +1,17 @@
 """The SMS loop end to end: dispatcher → Twilio-compatible server → signed webhooks → answers."""
 
 import datetime as dt
-import itertools
 
 import pytest
-import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
 from followup.dispatch import dispatch_due
 from followup.models import CheckIn, InboundMessage, OutboundMessage, Patient, Response
-from tests.conftest import sign_and_post
+from tests.support.sms import NOW, bodies, sign_and_post, text
 
-# Noon in Chicago (CST, UTC-6): inside the allowed window.
-NOW = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
-_sids = itertools.count(1)
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def text(twilio: object, patient: Patient, body: str, sid: str | None = None) -> object:
-    params = {
-        "MessageSid": sid or f"SM{next(_sids):032x}",
-        "AccountSid": twilio.account_sid,
-        "From": patient.phone,
-        "To": "+13125550100",
-        "Body": body,
-    }
-    response = sign_and_post(Client(), "/twilio/sms/", params, twilio.auth_token)
-    assert response.status_code == 200
-    return response
-
-
-def bodies(twilio: object, patient: Patient) -> list[str]:
-    return [m.params["Body"] for m in twilio.messages_to(patient.phone)]
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 
 
 @pytest.fixture
@@ -50,7 +28,6 @@ def due_check_in(as_alice: APIClient, pat: Patient) -> CheckIn:
     return CheckIn.objects.get(pk=response.json()["check_ins"][0]["id"])
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_due_check_in_sends_exactly_one_first_question_at_the_next_tick(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
@@ -74,7 +51,6 @@ def test_a_due_check_in_sends_exactly_one_first_question_at_the_next_tick(
     assert due_check_in.expires_at == NOW + dt.timedelta(hours=72)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_answering_every_question_by_sms_completes_the_check_in_with_the_right_totals(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
@@ -113,7 +89,6 @@ def test_answering_every_question_by_sms_completes_the_check_in_with_the_right_t
     )
 
 
-@time_machine.travel(NOW, tick=False)
 def test_an_invalid_reply_gets_a_short_reprompt_and_the_same_question_waits(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
@@ -133,7 +108,6 @@ def test_an_invalid_reply_gets_a_short_reprompt_and_the_same_question_waits(
     assert not Response.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_each_answer_is_stored_as_it_comes_and_item_9_counts_at_once(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
@@ -149,7 +123,6 @@ def test_each_answer_is_stored_as_it_comes_and_item_9_counts_at_once(
     assert (due_check_in.status, due_check_in.current_instrument) == ("in_progress", "gad7")
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_same_webhook_twice_stores_one_message_and_one_answer(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
@@ -188,7 +161,6 @@ def test_without_an_auth_token_every_webhook_is_refused(settings: object, pat: P
     assert not InboundMessage.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_an_unknown_sender_gets_nothing(twilio: object, celery_inline: list, pat: Patient) -> None:
     stranger = Patient(phone="+13125550999")
 

@@ -11,9 +11,10 @@ from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Patient, Response
 from followup.services.sessions import session_record
 from followup.tokens import make_token
-from tests.followup.test_conversation import NOW, bodies, text
+from tests.support.sms import NOW, bodies, text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 
 
 def due_now(patient: Patient) -> CheckIn:
@@ -31,7 +32,6 @@ def fired(monkeypatch: pytest.MonkeyPatch) -> list[safety.Fired]:
     return calls
 
 
-@time_machine.travel(NOW, tick=False)
 def test_no_sms_without_consent(twilio: object, celery_inline: list, pat: Patient) -> None:
     Patient.objects.filter(pk=pat.pk).update(sms_consent=False, sms_consent_at=None)
     check_in = due_now(pat)
@@ -43,7 +43,6 @@ def test_no_sms_without_consent(twilio: object, celery_inline: list, pat: Patien
     assert twilio.messages == []
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_web_channel_patient_gets_the_link_by_sms(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
@@ -88,7 +87,6 @@ def test_an_unfinished_check_in_gets_one_reminder_then_expires_keeping_partial_a
     assert len(bodies(twilio, pat)) == len(sent)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_safety_hook_runs_once_per_trigger(
     twilio: object, celery_inline: list, pat: Patient, fired: list
 ) -> None:
@@ -108,7 +106,6 @@ def test_the_safety_hook_runs_once_per_trigger(
     assert fired[0].flag.response.check_in_id == check_in.pk
 
 
-@time_machine.travel(NOW, tick=False)
 def test_item_9_by_sms_then_the_whole_form_on_the_web_pages_once(
     twilio: object, celery_inline: list, pat: Patient, fired: list
 ) -> None:

@@ -12,10 +12,11 @@ from followup.dispatch import dispatch_due
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
 from followup.services.clinics import clinician_create
 from followup.services.sessions import session_record
-from tests.conftest import PASSWORD, sign_and_post
-from tests.followup.test_conversation import NOW, bodies, text
+from tests.support.cast import PASSWORD
+from tests.support.sms import NOW, bodies, sign_and_post, text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -63,7 +64,6 @@ def calls_to(twilio: object, phone: str) -> list[str]:
     return [c.params["Twiml"] for c in twilio.calls if c.params["To"] == phone]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_item_9_answered_2_pages_level_1_by_sms_and_call_and_tells_the_patient_first(
     twilio: object,
     mid_check_in: None,
@@ -194,7 +194,6 @@ def test_a_page_that_fails_for_good_pages_the_next_level_at_once(
     assert "escalated_early" in Flag.objects.get().events.values_list("kind", flat=True)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_pressing_1_on_the_call_acknowledges(
     twilio: object, mid_check_in: None, pat: Patient, bob: Clinician
 ) -> None:
@@ -212,7 +211,6 @@ def test_pressing_1_on_the_call_acknowledges(
     assert (flag.status, flag.acknowledged_by) == ("acknowledged", bob)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_rota_gap_pages_the_fallback_phones_and_shows_the_gap(
     twilio: object, celery_inline: list, pat: Patient, alice: Clinician
 ) -> None:
@@ -232,7 +230,6 @@ def test_a_rota_gap_pages_the_fallback_phones_and_shows_the_gap(
     assert "rota_gap" in flag.events.values_list("kind", flat=True)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_an_opted_out_patient_still_pages_clinicians(
     twilio: object, mid_check_in: None, pat: Patient, bob: Clinician
 ) -> None:
@@ -244,7 +241,6 @@ def test_an_opted_out_patient_still_pages_clinicians(
     assert "crisis_message_not_sent" in Flag.objects.get().events.values_list("kind", flat=True)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_crisis_message_goes_out_even_when_the_clinics_resources_are_long(
     twilio: object, mid_check_in: None, pat: Patient, bob: Clinician
 ) -> None:

@@ -448,6 +448,7 @@ def test_it_never_reads_another_number_as_an_answer(value: int) -> None:
 # --- Purity ---------------------------------------------------------------------------------
 
 
+@pytest.mark.processes
 def test_it_imports_without_django_or_drf() -> None:
     code = (
         "import sys, followup.instruments, followup.rules, followup.crisis_language\n"

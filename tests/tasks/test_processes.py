@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.services import redis_url
+
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 READ_TICK = (
@@ -53,8 +57,10 @@ def processes() -> Iterator[list[subprocess.Popen]]:
 
 @pytest.mark.parametrize(
     "redis_url",
-    [None, os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"],
-    ids=["embedded-broker", "redis"],
+    [
+        pytest.param(None, id="embedded-broker"),
+        pytest.param(redis_url(), id="redis", marks=pytest.mark.redis),
+    ],
 )
 def test_the_schedulers_tick_reaches_a_worker_in_another_process(
     tmp_path: Path, processes: list[subprocess.Popen], redis_url: str | None

@@ -136,10 +136,9 @@ def test_a_resolved_flag_does_not_swallow_a_new_trigger(pat: Patient) -> None:
     assert new.pk != old.pk
 
 
+@pytest.mark.postgresql  # SQLite serialises writers: there is no race to lose
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_triggers_make_one_flag(pat: Patient) -> None:
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL (CI runs it)")
     trigger = Trigger("crisis_language", "critical", {"category": "suicide"})
     barrier = threading.Barrier(6)
     errors: list[BaseException] = []

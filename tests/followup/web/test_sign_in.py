@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from followup.models import AuditEvent, Clinician
-from tests.conftest import PASSWORD
-from tests.web.conftest import authenticator, current_code, web_client
+from tests.support.cast import PASSWORD
+from tests.support.web import authenticator, current_code, web_client
 
 pytestmark = pytest.mark.django_db
 

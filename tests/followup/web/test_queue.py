@@ -27,48 +27,13 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
-from followup.rules import Trigger
 from followup.safety import rules_fired
-from followup.services.flags import flag_raise
-from followup.services.patients import patient_create
 from followup.web.auth import ACTIVITY_KEY
-from tests.conftest import sign_and_post
+from tests.support.flags import ANXIETY, CRISIS, DEPRESSION, SI, WORSE, make_patient, raise_flag
+from tests.support.sms import sign_and_post
 
-SI = Trigger("suicidal_ideation", "critical", {"instrument": "phq9", "item": 9, "value": 2})
-CRISIS = Trigger("crisis_language", "critical", {"category": "want_to_die"})
-DEPRESSION = Trigger(
-    "severe_depression", "high", {"instrument": "phq9", "total": 22, "threshold": 20}
-)
-ANXIETY = Trigger("severe_anxiety", "high", {"instrument": "gad7", "total": 17, "threshold": 15})
-WORSE = Trigger(
-    "reliable_deterioration",
-    "moderate",
-    {"instrument": "phq9", "total": 18, "previous_total": 11, "change": 7, "threshold": 6},
-)
 QUEUE = "/dashboard/"
 ROWS = "/dashboard/queue/rows/"
-
-
-def make_patient(clinic: Clinic, n: int, **fields: object) -> Patient:
-    return patient_create(
-        clinic=clinic,
-        first_name=f"Patient{n}",
-        last_name="Test",
-        phone=f"+1312555{n:04d}",
-        timezone="America/Chicago",
-        channel="sms",
-        sms_consent=True,
-        **fields,
-    )
-
-
-def raise_flag(patient: Patient, trigger: Trigger, minutes_ago: float = 0) -> Flag:
-    flag, _ = flag_raise(patient=patient, trigger=trigger)
-    if minutes_ago:
-        at = timezone.now() - dt.timedelta(minutes=minutes_ago)
-        Flag.objects.filter(pk=flag.pk).update(created_at=at)
-        flag.refresh_from_db()
-    return flag
 
 
 def row_ids(html: str) -> list[int]:

@@ -18,7 +18,7 @@ from followup.services.patients import patient_create
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from tests.support.browser import DESKTOP, PHONE, shot
-from tests.web.conftest import web_client
+from tests.support.web import web_client
 
 # live_server reads the database from its own thread
 pytestmark = pytest.mark.django_db(transaction=True)

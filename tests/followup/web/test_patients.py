@@ -19,7 +19,7 @@ from followup.models import (
     Patient,
 )
 from followup.services.sessions import session_record
-from tests.web.patients_support import enrol, score, text_of
+from tests.support.patients import enrol, score, text_of
 
 Client_ = Callable[[Clinician], Client]
 DASH, MINUS = "\N{EN DASH}", "\N{MINUS SIGN}"

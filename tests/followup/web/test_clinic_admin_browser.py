@@ -17,8 +17,8 @@ from playwright.sync_api import BrowserContext, expect
 from followup.models import AuditEvent, Clinic, Clinician, OnCallShift
 from followup.services.clinics import clinician_create
 from followup.services.rota import shift_create
-from tests.conftest import PASSWORD
 from tests.support.browser import PHONE, shot
+from tests.support.cast import PASSWORD
 
 # live_server reads the database from its thread
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,9 +8,10 @@ from rest_framework.test import APIClient
 
 from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Patient
-from tests.followup.test_conversation import NOW, bodies, text
+from tests.support.sms import NOW, bodies, text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One clock for each test and its fixtures: NOW, unless a test moves it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 
 
 def record_session(client: APIClient, patient: Patient, occurred_at: dt.datetime) -> list[int]:
@@ -22,7 +23,6 @@ def record_session(client: APIClient, patient: Patient, occurred_at: dt.datetime
     return [c["id"] for c in response.json()["check_ins"]]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_stop_stops_every_later_sms_and_start_resumes(
     twilio: object, celery_inline: list, as_alice: APIClient, pat: Patient
 ) -> None:
@@ -57,7 +57,6 @@ def test_stop_stops_every_later_sms_and_start_resumes(
 
 
 @pytest.mark.parametrize("word", ["STOPALL", "unsubscribe", "Cancel", "end", "QUIT", " stop. "])
-@time_machine.travel(NOW, tick=False)
 def test_every_stop_word_opts_out(
     twilio: object, celery_inline: list, pat: Patient, word: str
 ) -> None:
@@ -68,7 +67,6 @@ def test_every_stop_word_opts_out(
     assert len(bodies(twilio, pat)) == 1
 
 
-@time_machine.travel(NOW, tick=False)
 def test_help_names_the_clinic_how_to_stop_and_the_crisis_line(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
@@ -82,7 +80,6 @@ def test_help_names_the_clinic_how_to_stop_and_the_crisis_line(
     ]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_link_sends_the_web_link_of_the_check_in_in_progress(
     twilio: object, celery_inline: list, as_alice: APIClient, pat: Patient
 ) -> None:
@@ -102,7 +99,6 @@ def test_link_sends_the_web_link_of_the_check_in_in_progress(
     assert page.json()["answers"]["phq9"][:2] == [2, None]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_link_without_an_open_check_in_says_so(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
@@ -114,7 +110,6 @@ def test_link_without_an_open_check_in_says_so(
     ]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_help_still_answers_after_stop(twilio: object, celery_inline: list, pat: Patient) -> None:
     text(twilio, pat, "STOP")
     text(twilio, pat, "HELP")

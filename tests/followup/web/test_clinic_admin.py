@@ -18,7 +18,7 @@ from django.test import Client
 from followup.models import AuditEvent, Clinic, Clinician, OnCallShift
 from followup.services.clinics import clinician_create
 from followup.services.rota import shift_create
-from tests.conftest import PASSWORD
+from tests.support.cast import PASSWORD
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 # A Tuesday, noon in Chicago.

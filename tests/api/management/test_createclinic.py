@@ -1,3 +1,5 @@
+"""`createclinic`: a new clinic, its first admin and a working API token."""
+
 import io
 
 import pytest
@@ -5,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from followup.models import CheckIn, Clinic, Clinician, Flag, Response
+from followup.models import Clinic, Clinician
 
 
 def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: None) -> None:
@@ -54,20 +56,3 @@ def test_createclinic_refuses_bad_input_and_creates_nothing(
 
     assert not Clinic.objects.exists()
     assert not Clinician.objects.exists()
-
-
-def test_seed_demo_fills_a_demo_clinic_once(db: None) -> None:
-    out = io.StringIO()
-
-    call_command("seed_demo", stdout=out)
-    counts = (CheckIn.objects.count(), Response.objects.count(), Flag.objects.count())
-    call_command("seed_demo", stdout=io.StringIO())
-
-    assert (CheckIn.objects.count(), Response.objects.count(), Flag.objects.count()) == counts
-    assert Response.objects.filter(complete=True).count() >= 20
-    assert Flag.objects.filter(reason="suicidal_ideation", priority="critical").exists()
-    assert "Demo login: demo / demo" in out.getvalue()
-    assert "/api/v1/docs/" in out.getvalue()
-    demo = Clinician.objects.get(username="demo")
-    assert demo.check_password("demo")
-    assert demo.is_clinic_admin

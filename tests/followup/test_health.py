@@ -1,16 +1,15 @@
 import datetime as dt
-import os
 import socket
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client, override_settings
 
-from followup.health import FIRST_SEEN_KEY, TICK_KEY, record_tick
+from followup.health import record_tick
+from tests.support.services import redis_url
 
-REAL_REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+REAL_REDIS = redis_url()
 
 
 def _closed_port() -> int:
@@ -19,13 +18,7 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_ticks() -> None:
-    cache.delete_many([TICK_KEY, FIRST_SEEN_KEY])
-    yield
-    cache.delete_many([TICK_KEY, FIRST_SEEN_KEY])
-
-
+@pytest.mark.redis
 @override_settings(CELERY_BROKER_URL=REAL_REDIS)
 def test_it_is_healthy_when_the_database_redis_and_the_scheduler_answer(db: None) -> None:
     record_tick()
@@ -84,6 +77,7 @@ def test_it_is_unavailable_when_the_database_is_down(monkeypatch: pytest.MonkeyP
     assert response.json()["checks"]["database"] is False
 
 
+@pytest.mark.redis
 @override_settings(CELERY_BROKER_URL=REAL_REDIS)
 def test_it_is_unavailable_when_the_dispatcher_has_not_ticked_for_a_minute(db: None) -> None:
     now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -100,6 +94,7 @@ def test_it_is_unavailable_when_the_dispatcher_has_not_ticked_for_a_minute(db: N
     assert stale.json()["scheduler_last_tick"] == now.isoformat()
 
 
+@pytest.mark.redis
 @override_settings(CELERY_BROKER_URL=REAL_REDIS)
 def test_a_scheduler_that_never_ticked_has_a_minute_to_start(db: None) -> None:
     now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

@@ -25,7 +25,7 @@ from followup.models import (
 from followup.services.flags import flag_acknowledge, flag_resolve
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
-from tests.web.patients_support import past_check_in, score, text_of
+from tests.support.patients import past_check_in, score, text_of
 
 Client_ = Callable[[Clinician], Client]
 DASH, MINUS = "\N{EN DASH}", "\N{MINUS SIGN}"
@@ -399,6 +399,23 @@ def test_it_shows_admins_a_patients_audit_log(
     last = " ".join(re.sub(r"<[^>]+>", " ", rows[-1]).split())
     assert "Alice Admin patient.create" in last
     assert AuditEvent.objects.filter(action="patient.audit_view", actor=alice).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("utc", "local"),
+    [
+        (dt.datetime(2027, 11, 7, 6, 30, tzinfo=dt.UTC), "7 Nov 2027, 01:30:00 CDT"),
+        (dt.datetime(2027, 11, 7, 7, 30, tzinfo=dt.UTC), "7 Nov 2027, 01:30:00 CST"),
+    ],
+)
+def test_the_audit_log_tells_the_two_0130s_apart_when_summer_time_ends(
+    signed_in: Client_, alice: Clinician, pat: Patient, utc: dt.datetime, local: str
+) -> None:
+    AuditEvent.objects.filter(patient=pat).update(at=utc)
+
+    response = signed_in(alice).get(f"/dashboard/patients/{pat.pk}/audit/")
+
+    assert f"{local} Alice Admin patient.create" in text_of(response)
 
 
 def test_it_pages_the_audit_log_newest_first(

@@ -8,9 +8,9 @@ from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, expect
 
 from followup.models import Clinician
-from tests.conftest import PASSWORD
 from tests.support.browser import DESKTOP, PHONE, shot
-from tests.web.conftest import authenticator, current_code
+from tests.support.cast import PASSWORD
+from tests.support.web import authenticator, current_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from django.test import Client
 from followup.messaging.outbox import message_queue, message_send, messages_redrive
 from followup.models import CheckIn, OutboundMessage, Patient
 from followup.services.sessions import session_record
-from tests.conftest import sign_and_post
+from tests.support.sms import sign_and_post
 
 NOW = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
 
@@ -27,7 +27,7 @@ def queue(pat: Patient, key: str = "test:1", **links: object) -> OutboundMessage
     )
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_a_message_is_sent_once_however_often_its_task_runs(twilio: object, pat: Patient) -> None:
     message = queue(pat)
     again = queue(pat)  # the same key: the same row
@@ -61,7 +61,7 @@ def test_transient_errors_back_off_and_retry(twilio: object, pat: Patient, statu
     assert OutboundMessage.objects.get().attempts == 4
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_a_retry_waits_for_its_due_time(twilio: object, pat: Patient) -> None:
     message = queue(pat)
     twilio.fail_next(1)
@@ -75,7 +75,7 @@ def test_a_retry_waits_for_its_due_time(twilio: object, pat: Patient) -> None:
     ("code", "http"),
     [(21211, 400), (21614, 400), (21610, 400)],
 )
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_permanent_errors_are_not_retried(
     twilio: object, pat: Patient, code: int, http: int
 ) -> None:
@@ -92,7 +92,7 @@ def test_permanent_errors_are_not_retried(
     assert pat.opted_out is (code == 21610)
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_a_failed_opening_message_makes_the_check_in_undeliverable(
     twilio: object, pat: Patient
 ) -> None:
@@ -112,7 +112,7 @@ def test_a_failed_opening_message_makes_the_check_in_undeliverable(
     )
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_twilio_unreachable_is_transient(settings: object, twilio: object, pat: Patient) -> None:
     settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
     message = queue(pat)
@@ -127,7 +127,7 @@ def callback(twilio: object, message: OutboundMessage, status: str, **extra: str
     return sign_and_post(Client(), path, params, twilio.auth_token).status_code
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_status_callbacks_move_forward_only(twilio: object, pat: Patient) -> None:
     message = queue(pat)
     message_send(message.pk)
@@ -170,7 +170,7 @@ def test_the_servers_callbacks_arrive_signed_and_mark_delivery(
     assert OutboundMessage.objects.get().status == "delivered"
 
 
-@time_machine.travel(NOW, tick=False)
+@pytest.mark.time_machine(NOW, tick=False)
 def test_a_claim_cut_short_by_a_dead_worker_is_sent_again_later(
     twilio: object, pat: Patient
 ) -> None:

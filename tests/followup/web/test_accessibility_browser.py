@@ -16,7 +16,7 @@ from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = (Path(__file__).parents[1] / "support" / "vendor" / "axe-4.14.1.min.js").read_text()
+AXE = (Path(__file__).resolve().parents[2] / "support" / "vendor" / "axe-4.14.1.min.js").read_text()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from followup.models import Clinician, InboundMessage, Patient
-from tests.web.conftest import web_client as signed_in
+from tests.support.web import web_client as signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,40 +8,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from followup.models import Clinician, OnCallShift
-from followup.web.auth import ACTIVITY_KEY
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-
-
-def authenticator(user: Clinician) -> TOTPDevice:
-    """The clinician's confirmed authenticator app (made once)."""
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=True, defaults={"name": "Authenticator app"}
-    )
-    return device
-
-
-def current_code(device: TOTPDevice) -> str:
-    """The code the clinician's app shows now."""
-    device.refresh_from_db()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def web_client(user: Clinician) -> Client:
-    """A browser-like client signed in as ``user`` with both factors, as after the real sign-in
-    (the sign-in itself is tested through its pages)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-    session[ACTIVITY_KEY] = timezone.now().timestamp()
-    session.save()
-    return client
+from tests.support.web import web_client
 
 
 @pytest.fixture

@@ -4,7 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
+
+# Each test runs manage.py in a process of its own, as a deployment would.
+pytestmark = pytest.mark.processes
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
