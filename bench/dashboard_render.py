@@ -1286,7 +1286,7 @@ def _static_files() -> str:
 
 def _signed_in(user):
     """A client signed in with both factors, as after the real sign-in (what
-    tests/web/conftest.py ``web_client`` does)."""
+    tests/support/web.py ``web_client`` does)."""
     from django.test import Client
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -28,7 +28,7 @@ def test_a_wrong_password_is_a_400_with_a_message(alice: Clinician) -> None:
 
 def test_it_throttles_repeated_login_attempts_from_one_address(alice: Clinician) -> None:
     """Guessing across many usernames from one address; one username is locked out sooner
-    (``tests/web/test_sign_in.py``)."""
+    (``tests/followup/web/test_sign_in.py``)."""
     statuses = [
         APIClient()
         .post("/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}, format="json")

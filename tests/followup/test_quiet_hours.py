@@ -52,15 +52,15 @@ def test_a_window_that_does_not_span_midnight() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.time_machine(at(2026, 3, 7, 5, 0), tick=False)  # the session, and Pat enrolled
 def test_a_patient_in_quiet_hours_gets_nothing_until_the_window_opens_across_dst(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
     # A session on Saturday 7 March at 23:00 CST: its +24 h check-in comes due at 00:00 CDT on
     # Monday 9 March... in UTC terms at 05:00 on the 8th, 23:00 CST Saturday plus 24 hours, which
     # is Sunday night after the clocks went forward at 02:00.
-    occurred_at = at(2026, 3, 8, 5, 0) - dt.timedelta(hours=24)
-    with time_machine.travel(occurred_at, tick=False):
-        _, check_ins = session_record(patient=pat, occurred_at=occurred_at, treatment="other")
+    occurred_at = at(2026, 3, 7, 5, 0)
+    _, check_ins = session_record(patient=pat, occurred_at=occurred_at, treatment="other")
     first = check_ins[0]
 
     with time_machine.travel(at(2026, 3, 8, 5, 0), tick=False):
@@ -80,13 +80,13 @@ def test_a_patient_in_quiet_hours_gets_nothing_until_the_window_opens_across_dst
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.time_machine(at(2026, 11, 26, 0, 0), tick=False)  # the session, and Pat enrolled
 def test_reminders_wait_for_the_morning_too(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
     # Sent at 18:00 CST; the 4 h reminder would fall at 22:00 CST, inside quiet hours.
     sent_at = at(2026, 11, 27, 0, 0)
-    with time_machine.travel(sent_at - dt.timedelta(hours=24), tick=False):
-        session_record(patient=pat, occurred_at=sent_at - dt.timedelta(hours=24), treatment="other")
+    session_record(patient=pat, occurred_at=sent_at - dt.timedelta(hours=24), treatment="other")
     with time_machine.travel(sent_at, tick=False):
         dispatch_due()
 

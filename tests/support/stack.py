@@ -147,12 +147,12 @@ class Stack:
             ],
         )
 
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+    def kill(self, name: str, sig: int = signal.SIGKILL, grace: float = 15) -> None:
         process = self.processes.pop(name)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             # A worker's warm shutdown waits for the tasks it holds (on a loaded machine, a
             # send in backoff); at the end of a test nothing of it matters any more.
@@ -161,8 +161,9 @@ class Stack:
             process.wait(timeout=15)
 
     def stop_all(self) -> None:
+        """At the end of a test: a moment to stop cleanly, then SIGKILL."""
         for name in list(self.processes):
-            self.kill(name, signal.SIGTERM if name != "redis" else signal.SIGKILL)
+            self.kill(name, signal.SIGTERM if name != "redis" else signal.SIGKILL, grace=3)
 
     def _web_up(self) -> bool:
         import urllib.request
