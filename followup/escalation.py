@@ -84,7 +84,8 @@ def run_step(step_id: int, *, now: dt.datetime | None = None) -> int:
         if step is None:
             return 0
         flag = (
-            Flag.objects.select_for_update()
+            # Only the flag's row: its patient is an outer join (none for an unknown sender).
+            Flag.objects.select_for_update(of=("self",))
             .select_related("clinic", "patient")
             .get(pk=step.flag_id)
         )

@@ -2,7 +2,7 @@
 
 from followup.models.audit import AuditEvent
 from followup.models.checkins import CheckIn, Response
-from followup.models.clinics import Clinic, Clinician, EscalationPolicy, FollowUpPlan
+from followup.models.clinics import Clinic, Clinician, Digest, EscalationPolicy, FollowUpPlan
 from followup.models.escalation import EscalationStep, OnCallShift
 from followup.models.flags import Flag, FlagEvent
 from followup.models.messages import InboundMessage, OutboundMessage
@@ -13,6 +13,7 @@ __all__ = [
     "CheckIn",
     "Clinic",
     "Clinician",
+    "Digest",
     "EscalationPolicy",
     "EscalationStep",
     "Flag",

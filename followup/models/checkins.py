@@ -19,8 +19,13 @@ class CheckIn(models.Model):
     OPEN_STATUSES = (Status.SENT, Status.IN_PROGRESS)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="check_ins")
+    # None for the check-in at enrolment, the pre-treatment baseline.
     session = models.ForeignKey(
-        TreatmentSession, on_delete=models.PROTECT, related_name="check_ins"
+        TreatmentSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="check_ins",
     )
     step = models.PositiveSmallIntegerField(help_text="Index of the plan step that made it.")
     due_at = models.DateTimeField()
@@ -110,6 +115,9 @@ class Response(models.Model):
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     severity = models.CharField(max_length=24, blank=True)
     complete = models.BooleanField(default=False)
+    # A partial response with at most two PHQ-9 items (one GAD-7 item) missing has a total all
+    # the same, prorated (CLINICAL.md), and says so wherever the total is shown.
+    prorated = models.BooleanField(default=False)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -130,10 +138,14 @@ class Response(models.Model):
                 | Q(instrument="gad7", total__lte=21),
                 name="response_total_range",
             ),
-            # A partial response has no total and no severity (CLINICAL.md).
+            # A partial response has no total and no severity, unless it is prorated
+            # (CLINICAL.md).
             models.CheckConstraint(
-                condition=Q(complete=True, total__isnull=False, submitted_at__isnull=False)
-                | Q(complete=False, total__isnull=True, severity=""),
+                condition=Q(
+                    complete=True, prorated=False, total__isnull=False, submitted_at__isnull=False
+                )
+                | Q(complete=False, prorated=False, total__isnull=True, severity="")
+                | Q(complete=False, prorated=True, total__isnull=False),
                 name="response_complete_has_total",
             ),
             models.CheckConstraint(

@@ -23,6 +23,11 @@ class Clinic(models.Model):
     quiet_hours_end = models.TimeField(default=dt.time(8, 0))
     crisis_line = models.CharField(max_length=200, default=defaults.CRISIS_LINE)
     emergency_line = models.CharField(max_length=200, default=defaults.EMERGENCY_LINE)
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The clinic's own phone number, E.164: given in the crisis message.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,6 +74,8 @@ class FollowUpPlan(models.Model):
 
     clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="follow_up_plan")
     steps = models.JSONField(default=defaults.plan_steps)
+    # A check-in when the patient is enrolled, before any session: the pre-treatment baseline.
+    enrolment_check_in = models.BooleanField(default=True)
     reminder_after_hours = models.PositiveSmallIntegerField(default=4)
     expire_after_hours = models.PositiveSmallIntegerField(default=72)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,3 +120,23 @@ class EscalationPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Escalation policy of {self.clinic}"
+
+
+class Digest(models.Model):
+    """The morning digest of one clinic for one of its days: sent once, whatever the retries."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField(help_text="The clinic's own date the digest is for.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+    # Counts only, no patient data: what the email said.
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-local_date", "clinic"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "local_date"], name="digest_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of {self.clinic} for {self.local_date}"

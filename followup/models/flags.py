@@ -16,6 +16,7 @@ class Flag(models.Model):
         SEVERE_DEPRESSION = "severe_depression", "Severe depression score"
         SEVERE_ANXIETY = "severe_anxiety", "Severe anxiety score"
         RELIABLE_DETERIORATION = "reliable_deterioration", "Reliable deterioration"
+        UNREAD_MESSAGE = "unread_message", "A message to read"
 
     class Priority(models.TextChoices):
         CRITICAL = "critical", "Critical"
@@ -31,7 +32,13 @@ class Flag(models.Model):
     UNRESOLVED = (Status.OPEN, Status.ACKNOWLEDGED)
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="flags")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="flags")
+    # None only for a message from a number that is no patient's: then ``sender`` is that number.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
+    )
+    sender = models.CharField(
+        max_length=20, blank=True, help_text="E.164 number of an unknown sender (no patient)."
+    )
     response = models.ForeignKey(
         Response, on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
     )
@@ -61,6 +68,17 @@ class Flag(models.Model):
                 fields=["patient", "reason"],
                 condition=Q(status__in=["open", "acknowledged"]),
                 name="flag_one_unresolved_per_reason",
+            ),
+            # The same for a number that is no patient's, within the clinic it texted.
+            models.UniqueConstraint(
+                fields=["clinic", "sender", "reason"],
+                condition=Q(status__in=["open", "acknowledged"], patient__isnull=True),
+                name="flag_one_unresolved_per_sender_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(patient__isnull=False, sender="")
+                | (Q(patient__isnull=True) & ~Q(sender="")),
+                name="flag_patient_or_sender",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "acknowledged", "resolved"]), name="flag_status"
