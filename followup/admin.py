@@ -2,12 +2,15 @@
 every write of clinical data goes through the services (API and dashboard), where the rules are.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from followup import models
+from followup.errors import ValidationError
+from followup.phones import normalize_clinic_phone
 from followup.web.auth import second_factor_satisfied
 
 _has_permission = admin.site.has_permission
@@ -52,10 +55,25 @@ def _is_clinic_admin(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and getattr(user, "is_clinic_admin", False))
 
 
+class ClinicForm(forms.ModelForm):
+    class Meta:
+        model = models.Clinic
+        fields = ["phone"]  # the admin adds the others; only the number needs our check
+
+    def clean_phone(self) -> str:
+        """Checked as every number is (followup/phones.py), read in the clinic's country."""
+        region = (self.cleaned_data.get("country") or self.instance.country or "US").upper()
+        try:
+            return normalize_clinic_phone(self.cleaned_data.get("phone", ""), region=region)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
 @admin.register(models.Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
-    list_display = ["name", "timezone", "country", "quiet_hours_start", "quiet_hours_end"]
+    form = ClinicForm
+    list_display = ["name", "timezone", "country", "phone", "quiet_hours_start", "quiet_hours_end"]
     search_fields = ["name"]
 
 

@@ -49,6 +49,61 @@ def normalize_phone(raw: str, *, region: str = "US", field: str = "phone") -> st
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A number patients are told to call: a landline or a free number is fine, one that costs a
+# caller in crisis more than a call, or reaches nobody, is not.
+_NOT_TO_CALL = {
+    PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    PhoneNumberType.SHARED_COST: "a shared-cost number",
+    PhoneNumberType.PAGER: "a pager number",
+    PhoneNumberType.VOICEMAIL: "a voicemail number",
+}
+
+
+def normalize_clinic_phone(raw: str, *, region: str = "US", field: str = "phone") -> str:
+    """Return the clinic's own number (``raw``) as E.164, or ``""`` for none.
+
+    Unlike a patient's or a clinician's number it is called, never texted: a landline or a
+    toll-free number is accepted.
+    """
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            f"'{text}' is not a valid phone number; use the international form, e.g. +13125550100.",
+            field=field,
+            code="invalid_phone",
+        )
+    kind = _NOT_TO_CALL.get(phonenumbers.number_type(number))
+    if kind:
+        raise ValidationError(
+            f"'{text}' is {kind}; give a number patients can call at the normal cost.",
+            field=field,
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str, *, region: str = "US") -> str:
+    """``e164`` as people write it: the national form for a number of ``region`` ("(312)
+    555-0100"), the international form for any other ("+44 20 7946 0000")."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    national = phonenumbers.region_code_for_number(number) == region.upper()
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if national
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 @cache
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

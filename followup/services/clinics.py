@@ -1,13 +1,19 @@
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from followup.errors import Conflict, ValidationError
 from followup.models import Clinic, Clinician, EscalationPolicy, FollowUpPlan
-from followup.phones import normalize_phone, validate_timezone
+from followup.phones import normalize_clinic_phone, normalize_phone, validate_timezone
 
 
 @transaction.atomic
-def clinic_create(*, name: str, timezone: str | None = None) -> Clinic:
-    """A clinic with the default follow-up plan and escalation policy (SPEC §2, CLINICAL.md)."""
+def clinic_create(*, name: str, timezone: str | None = None, phone: str = "") -> Clinic:
+    """A clinic with the default follow-up plan and escalation policy (SPEC §2, CLINICAL.md).
+
+    ``phone`` is the clinic's own number, which the crisis message gives patients to call.
+    """
     name = name.strip()
     if not name:
         raise ValidationError("A clinic needs a name.", field="name", code="required")
@@ -16,6 +22,7 @@ def clinic_create(*, name: str, timezone: str | None = None) -> Clinic:
     clinic = Clinic(name=name)
     if timezone:
         clinic.timezone = validate_timezone(timezone)
+    clinic.phone = normalize_clinic_phone(phone, region=clinic.country)
     clinic.save()
     FollowUpPlan.objects.create(clinic=clinic)
     EscalationPolicy.objects.create(clinic=clinic)
@@ -35,7 +42,6 @@ def clinician_create(
     email: str = "",
 ) -> Clinician:
     from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError as DjangoValidationError
 
     username = username.strip()
     if not username:
@@ -48,12 +54,13 @@ def clinician_create(
         )
     if phone:
         phone = normalize_phone(phone, region=clinic.country)
+    email = _normalize_email(email)
     user = Clinician(
         clinic=clinic,
         username=username,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        email=email.strip(),
+        email=email,
         phone=phone,
         role=role,
         is_staff=role == Clinician.Role.ADMIN,
@@ -67,3 +74,17 @@ def clinician_create(
     user.set_password(password)
     user.save()
     return user
+
+
+def _normalize_email(raw: str) -> str:
+    """``raw`` as an address the daily digest can go to, or ``""`` for none."""
+    email = (raw or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationError(
+            f"'{email}' is not an email address.", field="email", code="invalid_email"
+        ) from None
+    return BaseUserManager.normalize_email(email)

@@ -79,6 +79,7 @@ def test_an_admin_adds_a_clinician_and_the_password_never_comes_back(
             "first_name": "Carol",
             "last_name": "Oncall",
             "phone": "312 555 0177",
+            "email": "carol@riverside.example",
             "role": "clinician",
         },
         format="json",
@@ -86,6 +87,7 @@ def test_an_admin_adds_a_clinician_and_the_password_never_comes_back(
 
     assert response.status_code == 201, response.json()
     assert response.json()["phone"] == "+13125550177"
+    assert response.json()["email"] == "carol@riverside.example"  # for the daily digest
     assert "password" not in response.json()
     carol = Clinician.objects.get(username="carol")
     assert carol.check_password("a long enough passphrase")
@@ -121,6 +123,18 @@ def test_it_refuses_a_weak_password_and_a_taken_username(
     assert list(weak.json()["extra"]["fields"]) == ["password"]
     assert taken.status_code == 409
     assert taken.json()["extra"]["fields"] == {"username": ["The username 'Bob' is taken."]}
+
+
+def test_it_refuses_an_email_that_is_no_address(as_alice: APIClient) -> None:
+    response = as_alice.post(
+        "/api/v1/clinicians/",
+        {"username": "dave", "password": "a long enough passphrase", "email": "dave@"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["email"]
+    assert not Clinician.objects.filter(username="dave").exists()
 
 
 def test_it_lists_both_instruments_with_loinc_codes(as_bob: APIClient) -> None:

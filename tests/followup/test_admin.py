@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from followup.models import Clinician, Patient
+from followup.models import Clinic, Clinician, Patient
 from tests.support.web import web_client
 
 
@@ -44,3 +44,36 @@ def test_a_clinic_admin_cannot_write_or_delete_from_the_admin(
 
 def test_a_clinician_has_no_admin(bob: Clinician) -> None:
     assert signed_in(bob).get("/admin/followup/patient/").status_code == 302
+
+
+def _clinic_form(clinic: Clinic, **changes: str) -> dict[str, str]:
+    fields = {
+        "name": clinic.name,
+        "timezone": clinic.timezone,
+        "country": clinic.country,
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
+        "crisis_line": clinic.crisis_line,
+        "emergency_line": clinic.emergency_line,
+        "phone": clinic.phone,
+    }
+    return {**fields, **changes}
+
+
+def test_an_operator_sets_the_clinics_own_number_checked_and_stored_as_e164(
+    clinic: Clinic,
+) -> None:
+    operator = Clinician.objects.create_superuser("ops", password="a long enough passphrase")
+    client = signed_in(operator)
+    path = f"/admin/followup/clinic/{clinic.pk}/change/"
+
+    refused = client.post(path, _clinic_form(clinic, phone="555-0142"))
+    clinic.refresh_from_db()
+    assert refused.status_code == 200  # the form again, with the error
+    assert "not a valid phone number" in refused.content.decode()
+    assert clinic.phone == ""
+
+    saved = client.post(path, _clinic_form(clinic, phone="(312) 555-0142"))
+    clinic.refresh_from_db()
+    assert saved.status_code == 302
+    assert clinic.phone == "+13125550142"

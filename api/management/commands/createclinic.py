@@ -18,20 +18,34 @@ class Command(BaseCommand):
         parser.add_argument("--admin", required=True, help="Username of the clinic's admin.")
         parser.add_argument("--password", required=True, help="The admin's password.")
         parser.add_argument("--timezone", default=None, help="IANA zone, e.g. America/Chicago.")
+        parser.add_argument(
+            "--phone",
+            default="",
+            help="The clinic's own number, given to patients in the crisis message, e.g. "
+            "+13125550100.",
+        )
+        parser.add_argument(
+            "--email", default="", help="The admin's email address, for the daily digest."
+        )
 
     def handle(self, *args: object, **options: str) -> None:
         try:
             with transaction.atomic():
-                clinic = clinic_create(name=options["name"], timezone=options["timezone"])
+                clinic = clinic_create(
+                    name=options["name"], timezone=options["timezone"], phone=options["phone"]
+                )
                 admin = clinician_create(
                     clinic=clinic,
                     username=options["admin"],
                     password=options["password"],
+                    email=options["email"],
                     role=Clinician.Role.ADMIN,
                 )
                 token = Token.objects.create(user=admin)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"Created clinic #{clinic.pk} '{clinic.name}' ({clinic.timezone}).")
+        if not clinic.phone:
+            self.stdout.write("No clinic phone: the crisis message will give no number to call.")
         self.stdout.write(f"Admin: {admin.username}. API token:")
         self.stdout.write(token.key)

@@ -40,12 +40,40 @@ def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: Non
 GOOD = ["--admin", "lena", "--password", "a long enough passphrase"]
 
 
+def test_createclinic_sets_the_clinics_number_and_the_admins_email(db: None) -> None:
+    call_command(
+        "createclinic",
+        "Lakeside Clinic",
+        *GOOD,
+        "--phone",
+        "(312) 555-0142",
+        "--email",
+        "Lena@Lakeside.Example",
+        stdout=io.StringIO(),
+    )
+
+    assert Clinic.objects.get(name="Lakeside Clinic").phone == "+13125550142"
+    assert Clinician.objects.get(username="lena").email == "Lena@lakeside.example"
+
+
+def test_createclinic_takes_a_landline_or_toll_free_number_for_the_clinic(db: None) -> None:
+    """Patients call the clinic's number; nobody texts it, so it need not be a mobile."""
+    call_command(
+        "createclinic", "Lakeside", *GOOD, "--phone", "+442079460000", stdout=io.StringIO()
+    )
+
+    assert Clinic.objects.get().phone == "+442079460000"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["Lakeside", *GOOD, "--timezone", "Atlantis/Deep"], "not an IANA time zone"),
         (["Lakeside", "--admin", "lena", "--password", "123"], "too short"),
         (["  ", *GOOD], "needs a name"),
+        (["Lakeside", *GOOD, "--phone", "555-0142"], "not a valid phone number"),
+        (["Lakeside", *GOOD, "--phone", "+19005550100"], "premium-rate"),
+        (["Lakeside", *GOOD, "--email", "lena@"], "not an email address"),
     ],
 )
 def test_createclinic_refuses_bad_input_and_creates_nothing(

@@ -5,6 +5,8 @@ import pytest
 from followup import defaults
 from followup.instruments import INSTRUMENTS
 from followup.messaging.texts import MAX_LENGTH, gsm7_length, render_sms, sms_name, to_gsm7
+from followup.models import Clinic
+from followup.paging import crisis_text
 
 LONG_CLINIC = "Riverside Ketamine and Wellness Clinic of Greater Chicago"
 COMMON = {
@@ -69,6 +71,70 @@ def test_the_crisis_message_fits_and_names_988_and_911(told: bool) -> None:
     assert "988" in text
     assert "911" in text
     assert ("being told now" in text) is told
+
+
+# Resources a clinic outside the US might set, longer than the 988/911 defaults.
+UK_CRISIS_LINE = "Samaritans (call 116 123, free, day or night) or text SHOUT to 85258"
+UK_EMERGENCY_LINE = "call 999 or go to A&E at your nearest hospital"
+
+
+@pytest.mark.parametrize("told", [True, False])
+@pytest.mark.parametrize(
+    ("phone", "country", "written"),
+    [
+        ("+13125550142", "US", "(312) 555-0142"),
+        ("+18005550199", "US", "(800) 555-0199"),
+        ("+442079460000", "GB", "020 7946 0000"),
+        ("+442079460000", "US", "+44 20 7946 0000"),  # a number abroad, whole
+    ],
+)
+def test_the_crisis_message_gives_the_clinics_own_number_readably(
+    told: bool, phone: str, country: str, written: str
+) -> None:
+    clinic = Clinic(name=LONG_CLINIC, phone=phone, country=country)
+
+    text = crisis_text(clinic, clinician_told=told)
+
+    assert fits(text), (gsm7_length(text), text)
+    assert text.startswith("Riverside Ketamine: if you are thinking about hurting yourself")
+    assert "988" in text
+    assert "911" in text
+    if told:
+        assert text.endswith(
+            f"\nOur on-call clinician is being told now. You can also call us at {written}."
+        )
+    else:
+        assert text.endswith(f"\nPlease also call us at {written} and tell us how you are.")
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_the_crisis_message_fits_with_long_resources_and_the_longest_number(told: bool) -> None:
+    clinic = Clinic(
+        name=LONG_CLINIC,
+        crisis_line=UK_CRISIS_LINE,
+        emergency_line=UK_EMERGENCY_LINE,
+        phone="+442079460000",
+        country="US",
+    )
+
+    text = crisis_text(clinic, clinician_told=told)
+
+    assert fits(text), (gsm7_length(text), text)
+    assert UK_CRISIS_LINE in text
+    assert "+44 20 7946 0000" in text
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_without_a_clinic_number_the_crisis_message_promises_none(told: bool) -> None:
+    text = crisis_text(Clinic(name=LONG_CLINIC), clinician_told=told)
+
+    assert fits(text)
+    assert "call us at" not in text
+    assert text.endswith(
+        "Our on-call clinician is being told now."
+        if told
+        else "Please also call us and tell us how you are."
+    )
 
 
 def test_a_page_fits() -> None:
