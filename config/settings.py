@@ -7,6 +7,7 @@ production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and an https ``P
 import datetime as dt
 import secrets
 import sys
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -171,6 +172,9 @@ CELERY_TASK_QUEUES = {"celery": {"routing_key": "celery"}, "pages": {"routing_ke
 DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 10, minimum=1)
 # A send claimed this long ago with no answer from Twilio was cut short (a dead worker).
 SEND_CLAIM_TIMEOUT_SECONDS = env_int("SEND_CLAIM_TIMEOUT_SECONDS", 120, minimum=5)
+# The morning digest's tick: a few minutes after 08:00 is on time, and a digest the mail server
+# broke off half-way is sent again to everyone at most this often.
+DIGEST_INTERVAL_SECONDS = 300
 # Periodic ticks only: every future obligation is a row with a due time, so a tick that runs
 # twice or is missed does no harm. A tick that waited longer than one interval is stale.
 CELERY_BEAT_SCHEDULE = {
@@ -185,6 +189,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.escalations",
         "schedule": float(DISPATCH_INTERVAL_SECONDS),
         "options": {"expires": DISPATCH_INTERVAL_SECONDS, "queue": "pages"},
+    },
+    # Each clinic's morning digest, once its clock has passed 08:00 (followup/digest.py); one
+    # the mail server refused is tried again at the next tick.
+    "digest": {
+        "task": "followup.digest",
+        "schedule": float(DIGEST_INTERVAL_SECONDS),
+        "options": {"expires": DIGEST_INTERVAL_SECONDS},
     },
 }
 
@@ -203,6 +214,32 @@ if SMS_BACKEND == "twilio" and not (TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVI
     raise ImproperlyConfigured(
         "SMS_BACKEND=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
     )
+
+# Email: the clinicians' daily digest ----------------------------------------------------------
+# Without EMAIL_HOST emails are written to the log (console), as SMS are by default.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_USE_TLS else 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# A mail server that hangs must not hold the digest's claim for long: it is retried next tick.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Follow-up <followup@localhost>"
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number, got {EMAIL_PORT}")
+if EMAIL_HOST_USER and not EMAIL_HOST_PASSWORD:
+    raise ImproperlyConfigured("EMAIL_HOST_USER is set but EMAIL_HOST_PASSWORD is not")
+if not parseaddr(DEFAULT_FROM_EMAIL)[1] or "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(
+        f"DEFAULT_FROM_EMAIL must be an address, e.g. Follow-up <followup@example.org>, "
+        f"got {DEFAULT_FROM_EMAIL!r}"
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

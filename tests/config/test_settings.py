@@ -69,3 +69,37 @@ def test_static_files_collect_with_the_production_storage(tmp_path: Path) -> Non
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "followup/vendor/chart-4.6.1.umd.min.js" in manifest
     assert "followup/vendor/htmx-2.0.11.min.js" in manifest
+
+
+def test_email_goes_by_smtp_when_email_host_is_set_and_to_the_log_otherwise() -> None:
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, sep='|')"
+    )
+
+    smtp = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        DEBUG="1",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+        EMAIL_HOST_USER="followup",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="false",
+        DEFAULT_FROM_EMAIL="Riverside <followup@riverside.example>",
+    )
+    console = _manage("shell", "--no-imports", "-c", show, DEBUG="1")
+    malformed = _manage("check", DEBUG="1", EMAIL_HOST="smtp.example.org", EMAIL_PORT="smtp")
+
+    assert smtp.stdout.strip() == (
+        "django.core.mail.backends.smtp.EmailBackend|smtp.example.org|2525|followup|False|"
+        "Riverside <followup@riverside.example>"
+    ), smtp.stderr
+    assert console.stdout.startswith("django.core.mail.backends.console.EmailBackend|"), (
+        console.stderr
+    )
+    assert malformed.returncode != 0
+    assert "EMAIL_PORT must be an integer" in malformed.stderr
