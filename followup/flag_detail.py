@@ -138,7 +138,7 @@ def _deterioration_text(name: str, detail: dict) -> str:
     if others:
         text += f" ({'; '.join(others)})"
     return text + (
-        f" (a rise of {detail.get('threshold')} or more is a reliable deterioration)"
+        f"; a rise of {detail.get('threshold')} or more is a reliable deterioration"
         if detail.get("threshold")
         else ""
     )
