@@ -117,10 +117,18 @@ class ResponseSerializer(serializers.ModelSerializer):
             "total",
             "severity",
             "complete",
+            "prorated",
             "submitted_at",
             "channel",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "prorated": {
+                "help_text": "The total is prorated: a partial response (at most two PHQ-9 "
+                "items or one GAD-7 item missing) whose check-in closed, scored as the mean of "
+                "its answered items times the item count, rounded half up."
+            }
+        }
 
 
 class ClinicianSerializer(serializers.ModelSerializer):

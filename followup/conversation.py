@@ -28,7 +28,7 @@ from followup.models import (
 from followup.safety import rules_fired
 from followup.services.flags import flag_acknowledge
 from followup.services.patients import patient_opt_in, patient_opt_out
-from followup.services.responses import previous_complete_total
+from followup.services.responses import deterioration_references
 from followup.tokens import check_in_url
 
 logger = logging.getLogger(__name__)
@@ -324,14 +324,15 @@ def _answer(check_in: CheckIn, value: int, key: str) -> None:
             "channel": "sms",
         },
     )
-    answers = list(response.answers)
+    before, answers = response.answers, list(response.answers)
     answers[item - 1] = value
     response.answers = answers
     response.save(update_fields=["answers", "updated_at"])
     # Item 9 counts the moment it arrives, complete or not (CLINICAL.md).
     rules_fired(
         patient=check_in.patient,
-        triggers=rules.answer_triggers(code, item, value),
+        triggers=rules.answer_triggers(code, item, value)
+        + rules.partial_triggers(code, answers, before),
         source="sms",
         response=response,
     )
@@ -363,7 +364,7 @@ def _move(check_in: CheckIn, code: str, item: int) -> None:
 def _complete_response(response: Response) -> None:
     result = score(response.instrument, response.answers)
     now = timezone.now()
-    previous = previous_complete_total(
+    previous, baseline = deterioration_references(
         patient=response.patient, instrument=response.instrument, before=now, exclude=response.pk
     )
     response.total = result.total
@@ -374,7 +375,7 @@ def _complete_response(response: Response) -> None:
     # Item 9 was judged when it arrived; the totals are judged now.
     triggers = [
         t
-        for t in rules.response_triggers(response.instrument, response.answers, previous)
+        for t in rules.response_triggers(response.instrument, response.answers, previous, baseline)
         if t.reason != rules.SUICIDAL_IDEATION
     ]
     rules_fired(patient=response.patient, triggers=triggers, source="sms", response=response)

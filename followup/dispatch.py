@@ -17,9 +17,10 @@ from followup import conversation
 from followup.escalation import steps_due
 from followup.jobs import enqueue
 from followup.messaging.outbox import PAGES_QUEUE, messages_redrive
-from followup.models import CheckIn, InboundMessage
+from followup.models import CheckIn, InboundMessage, Response
 from followup.quiet_hours import next_allowed
 from followup.services.inbound import HANDLE_TASK
+from followup.services.responses import response_finalise
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,17 @@ def _remind(now: dt.datetime, sweep: Sweep) -> None:
 
 
 def _expire(now: dt.datetime, sweep: Sweep) -> None:
-    # Answers given so far stay, as partial responses (CLINICAL.md).
+    # Answers given so far stay, as partial responses (CLINICAL.md), now final: each gets its
+    # total, prorated when few enough items are missing, in the same transaction.
     with transaction.atomic():
         due = _claim(CheckIn.objects.filter(status__in=OPEN, expires_at__lte=now))
         CheckIn.objects.filter(pk__in=[c.pk for c in due]).update(
             status=CheckIn.Status.EXPIRED, current_instrument="", current_item=None, updated_at=now
         )
+        for response in Response.objects.filter(
+            check_in__in=due, complete=False, prorated=False
+        ).select_related("patient__clinic"):
+            response_finalise(response=response)
         sweep.expired += len(due)
 
 

@@ -84,11 +84,27 @@ def evidence_text(detail: dict) -> tuple[str, str]:
             f"{name} item {detail['item']} answered {detail['value']}{words}",
             item.text if item else "",
         )
+    if instrument and "reference" in detail and "total" in detail:
+        return _deterioration_text(name, detail), ""
     if instrument and "previous_total" in detail and "total" in detail:
         return (
             f"{name} total {detail['total']}, up {detail.get('change')} from "
             f"{detail['previous_total']} (a rise of {detail.get('threshold')} or more is a "
             "reliable deterioration)",
+            "",
+        )
+    if instrument and "answered_sum" in detail:
+        limit = f"; {detail['threshold']} or more flags" if "threshold" in detail else ""
+        return (
+            f"{name} not finished: the {detail.get('answered')} of {instrument.item_count} "
+            f"items answered already sum to {detail['answered_sum']}{limit}",
+            "",
+        )
+    if instrument and detail.get("prorated") and "total" in detail:
+        limit = f"; {detail['threshold']} or more flags" if "threshold" in detail else ""
+        return (
+            f"{name} total {detail['total']}, prorated from {detail.get('answered')} of "
+            f"{instrument.item_count} items answered{limit}",
             "",
         )
     if instrument and "total" in detail:
@@ -102,6 +118,30 @@ def evidence_text(detail: dict) -> tuple[str, str]:
         kind = CRISIS_CATEGORY.get(detail["category"], str(detail["category"]).replace("_", " "))
         return f"Crisis language in a text message: words about {kind}", ""
     return "A flag rule fired", ""
+
+
+def _deterioration_text(name: str, detail: dict) -> str:
+    """ "PHQ-9 total 14, up 10 from the baseline of 4 (up 5 from the previous score, 9)"."""
+    rises = []
+    for reference, words in (("previous", "the previous score"), ("baseline", "the baseline")):
+        if detail.get(f"{reference}_total") is not None:
+            rises.append(
+                (
+                    reference,
+                    f"up {detail.get(f'{reference}_change')} from {words} of "
+                    f"{detail[f'{reference}_total']}",
+                )
+            )
+    fired = [text for reference, text in rises if detail["reference"] in (reference, "both")]
+    others = [text for reference, text in rises if detail["reference"] not in (reference, "both")]
+    text = f"{name} total {detail['total']}, " + " and ".join(fired)
+    if others:
+        text += f" ({'; '.join(others)})"
+    return text + (
+        f"; a rise of {detail.get('threshold')} or more is a reliable deterioration"
+        if detail.get("threshold")
+        else ""
+    )
 
 
 def flag_evidence(flag: Flag) -> list[Evidence]:

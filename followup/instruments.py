@@ -70,11 +70,13 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Score:
-    """A scored response. A partial one has no total and no severity (CLINICAL.md)."""
+    """A scored response. A partial one has no total and no severity (CLINICAL.md), unless it
+    is prorated: then ``total`` and ``severity`` are the prorated ones and ``prorated`` says so."""
 
     total: int | None
     severity: str | None
     complete: bool
+    prorated: bool = False
 
 
 # --- Errors ---------------------------------------------------------------------------------
@@ -224,6 +226,10 @@ GAD7 = Instrument(
 
 INSTRUMENTS: dict[str, Instrument] = {PHQ9.code: PHQ9, GAD7.code: GAD7}
 
+# A partial response with at most this many items missing gets a prorated total (CLINICAL.md,
+# partial questionnaires): two of the PHQ-9's nine, one of the GAD-7's seven.
+PRORATE_MAX_MISSING: dict[str, int] = {PHQ9.code: 2, GAD7.code: 1}
+
 ANSWER_VALUES: tuple[int, ...] = tuple(option.value for option in FREQUENCY_OPTIONS)
 
 
@@ -338,16 +344,41 @@ def severity(code: str, total: int) -> str:
     return severity_band(code, total).code
 
 
-def score(code: str, answers: Sequence[object]) -> Score:
+def score(code: str, answers: Sequence[object], *, prorate: bool = False) -> Score:
     """Total and severity when every item has a value 0-3; a partial response has neither.
 
     Total is the plain sum of the item values (CLINICAL.md); the difficulty question is not scored.
+    With ``prorate`` (a partial response that is final: its check-in has closed), a partial
+    response with few enough items missing gets a prorated total (see ``prorated_total``).
     """
     values = validate_answers(code, answers, allow_partial=True)
-    if any(value is None for value in values):
-        return Score(total=None, severity=None, complete=False)
-    total = sum(value for value in values if value is not None)
+    answered = [value for value in values if value is not None]
+    if len(answered) < len(values):
+        total = prorated_total(code, values) if prorate else None
+        if total is None:
+            return Score(total=None, severity=None, complete=False)
+        return Score(total=total, severity=severity(code, total), complete=False, prorated=True)
+    total = sum(answered)
     return Score(total=total, severity=severity(code, total), complete=True)
+
+
+def prorated_total(code: str, answers: Sequence[object]) -> int | None:
+    """The prorated total of a partial response, or None when too many items are missing
+    (CLINICAL.md: at most two PHQ-9 items, one GAD-7 item) or none is.
+
+    The mean of the answered items times the item count, rounded half up: 8 PHQ-9 items summing
+    to 4 give 4.5, so 5. Half up rather than Python's round-half-to-even because it is the
+    rounding a clinician does by hand, so the same answers give the same total on paper, and
+    at an exact half it takes the more severe side (a missed severe score is the worse error).
+    Computed in integers, so no float ever decides a band.
+    """
+    values = validate_answers(code, answers, allow_partial=True)
+    answered = [value for value in values if value is not None]
+    missing = len(values) - len(answered)
+    if missing == 0 or missing > PRORATE_MAX_MISSING[code]:
+        return None
+    # round_half_up(sum * n / k) == floor((2 * sum * n + k) / (2 * k))
+    return (2 * sum(answered) * len(values) + len(answered)) // (2 * len(answered))
 
 
 # --- SMS answers ----------------------------------------------------------------------------

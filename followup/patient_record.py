@@ -61,7 +61,7 @@ class ResponseRecord:
     answers: list[Answer]
     difficulty: str  # the option's words, or "" when not answered
     answered: int
-    band: str  # the severity band's words, or "" for a partial response
+    band: str  # the severity band's words, or "" for a partial response without a total
     open: bool = False  # shown unfolded on the page
     table: str = ""  # the answers as HTML, filled in by the page (see web.patients)
 
@@ -84,7 +84,7 @@ class ResponseRecord:
             difficulty=difficulty.get(response.difficulty, ""),
             answered=sum(answer.value is not None for answer in answers),
             band=severity_band(response.instrument, response.total).label
-            if response.complete and response.total is not None
+            if (response.complete or response.prorated) and response.total is not None
             else "",
             open=not response.complete,
         )
@@ -112,6 +112,9 @@ class PatientRecord:
     scores: dict[str, list[progress.Point]]  # complete scores, oldest first, at most CHART_CAP
     courses: dict[str, progress.Course]
     truncated: dict[str, bool]  # per list: there is more than is shown
+    # Prorated totals of partial responses, oldest first, at most CHART_CAP: charted and listed
+    # as prorated, never part of the course (its baseline and changes are complete scores).
+    prorated: dict[str, list[progress.Point]] = field(default_factory=dict)
 
 
 def patient_for(*, clinic: Clinic, patient_id: int) -> Patient | None:
@@ -185,6 +188,15 @@ def patient_record(patient: Patient) -> PatientRecord:
         first = complete.order_by("submitted_at", "id").values_list("submitted_at", "total").first()
         course_points = points if not truncated[code] else [progress.Point(*first), *points]
         courses[code] = progress.course(code, course_points, first_session_at)
+    # Prorated totals of both scales in one read (they are few: only expired check-ins have them).
+    prorated: dict[str, list[progress.Point]] = {code: [] for code in INSTRUMENTS}
+    for code, at, total in (
+        patient.responses.filter(prorated=True, submitted_at__isnull=False)
+        .order_by("-submitted_at", "-id")
+        .values_list("instrument", "submitted_at", "total")[: CHART_CAP * len(INSTRUMENTS)]
+    ):
+        if len(prorated[code]) < CHART_CAP:
+            prorated[code].insert(0, progress.Point(at, total))
     # One unresolved flag per patient and reason: a handful at most.
     unresolved = list(
         patient.flags.filter(status__in=Flag.UNRESOLVED).values_list("priority", flat=True)
@@ -202,6 +214,7 @@ def patient_record(patient: Patient) -> PatientRecord:
         scores=scores,
         courses=courses,
         truncated=truncated,
+        prorated=prorated,
     )
 
 

@@ -19,6 +19,7 @@ from followup.instruments import (
     PHQ9,
     InvalidTotal,
     get_instrument,
+    prorated_total,
     score,
     validate_answer,
     validate_answers,
@@ -45,6 +46,8 @@ __all__ = [
     "find_crisis_language",
     "match_crisis_language",
     "message_triggers",
+    "partial_triggers",
+    "prorated_triggers",
     "response_triggers",
 ]
 
@@ -79,9 +82,14 @@ SUICIDAL_IDEATION_ITEM = 9
 SEVERE_TOTAL: dict[str, int] = {PHQ9.code: 20, GAD7.code: 15}
 _SEVERE_REASON: dict[str, str] = {PHQ9.code: SEVERE_DEPRESSION, GAD7.code: SEVERE_ANXIETY}
 
-# Rise over the previous complete total that is a reliable deterioration: the NHS Talking
-# Therapies reliable-change thresholds, PHQ-9 6 points, GAD-7 4 points.
+# Rise over the previous complete total or the baseline that is a reliable deterioration: the
+# NHS Talking Therapies reliable-change thresholds, PHQ-9 6 points, GAD-7 4 points.
 RELIABLE_DETERIORATION_POINTS: dict[str, int] = {PHQ9.code: 6, GAD7.code: 4}
+
+# Which earlier score a reliable deterioration was measured against.
+REFERENCE_PREVIOUS = "previous"
+REFERENCE_BASELINE = "baseline"
+REFERENCE_BOTH = "both"
 
 
 @dataclass(frozen=True)
@@ -109,8 +117,89 @@ def answer_triggers(code: str, item_number: int, value: int) -> list[Trigger]:
     return []
 
 
+def _answered_sum(values: Sequence[int | None]) -> int:
+    return sum(value for value in values if value is not None)
+
+
+def partial_triggers(
+    code: str, answers: Sequence[int | None], before: Sequence[int | None] | None = None
+) -> list[Trigger]:
+    """``severe_depression`` / ``severe_anxiety`` the moment the answered items already sum to
+    20 (PHQ-9) / 15 (GAD-7) or more, complete or not (CLINICAL.md, flag rules): call it with
+    the answers as stored after each answer arrives.
+
+    ``before`` is the answers as they were stored before: the trigger fires only when the sum
+    reaches the threshold now, so answers that follow (or the same answers sent again) do not
+    fire it again. Without ``before``, any answer set at or above the threshold fires.
+    """
+    values = validate_answers(code, answers, allow_partial=True)
+    threshold = SEVERE_TOTAL[code]
+    answered_sum = _answered_sum(values)
+    if answered_sum < threshold:
+        return []
+    if before is not None:
+        earlier = validate_answers(code, before, allow_partial=True)
+        if _answered_sum(earlier) >= threshold:
+            return []
+    answered = sum(value is not None for value in values)
+    return [
+        _trigger(
+            _SEVERE_REASON[code],
+            instrument=code,
+            answered_sum=answered_sum,
+            answered=answered,
+            threshold=threshold,
+        )
+    ]
+
+
+def prorated_triggers(code: str, answers: Sequence[int | None]) -> list[Trigger]:
+    """Triggers of a partial response that is final (its check-in closed) and has a prorated
+    total (CLINICAL.md, partial questionnaires).
+
+    - ``severe_depression`` / ``severe_anxiety``: prorated total 20 / 15 or more, when the
+      answered items alone stay under the threshold (at or over it, ``partial_triggers`` fired
+      when the sum was reached).
+    - Never ``reliable_deterioration``: it is judged on complete totals only, so an estimate
+      neither raises it nor serves as anyone's previous score.
+    - Item 9 was judged when it was answered.
+    """
+    values = validate_answers(code, answers, allow_partial=True)
+    total = prorated_total(code, values)
+    threshold = SEVERE_TOTAL[code]
+    if total is None or total < threshold or _answered_sum(values) >= threshold:
+        return []
+    answered = sum(value is not None for value in values)
+    return [
+        _trigger(
+            _SEVERE_REASON[code],
+            instrument=code,
+            total=total,
+            prorated=True,
+            answered=answered,
+            threshold=threshold,
+        )
+    ]
+
+
+def _check_total(code: str, name: str, total: object) -> None:
+    instrument = get_instrument(code)
+    if total is not None and (
+        not isinstance(total, int)
+        or isinstance(total, bool)
+        or not 0 <= total <= instrument.max_total
+    ):
+        raise InvalidTotal(
+            f"{code} {name.replace('_', ' ')} must be 0 to {instrument.max_total}, got {total!r}",
+            field=name,
+        )
+
+
 def response_triggers(
-    code: str, answers: Sequence[int | None], previous_total: int | None
+    code: str,
+    answers: Sequence[int | None],
+    previous_total: int | None,
+    baseline_total: int | None = None,
 ) -> list[Trigger]:
     """Triggers fired by a whole response, most urgent first (CLINICAL.md, flag rules).
 
@@ -118,22 +207,16 @@ def response_triggers(
     - ``severe_depression``: complete PHQ-9 total 20 or more.
     - ``severe_anxiety``: complete GAD-7 total 15 or more.
     - ``reliable_deterioration``: complete total at least 6 (PHQ-9) or 4 (GAD-7) above
-      ``previous_total``, the patient's previous complete total on the same scale; nothing when
-      there is no previous total.
+      ``previous_total`` (the patient's previous complete total on the same scale) or above
+      ``baseline_total`` (their baseline on it); the detail says which ``reference`` fired
+      (``previous``, ``baseline`` or ``both``) with both totals. Nothing without either.
 
-    A partial response has no total, so only the item 9 rule applies to it.
+    A partial response has no total, so only the item 9 rule applies to it (its answered sum
+    is ``partial_triggers``' business, its prorated total ``prorated_triggers``').
     """
     values = validate_answers(code, answers, allow_partial=True)
-    instrument = get_instrument(code)
-    if previous_total is not None and (
-        not isinstance(previous_total, int)
-        or isinstance(previous_total, bool)
-        or not 0 <= previous_total <= instrument.max_total
-    ):
-        raise InvalidTotal(
-            f"{code} previous total must be 0 to {instrument.max_total}, got {previous_total!r}",
-            field="previous_total",
-        )
+    _check_total(code, "previous_total", previous_total)
+    _check_total(code, "baseline_total", baseline_total)
 
     triggers: list[Trigger] = []
     for number, value in enumerate(values, start=1):
@@ -152,14 +235,26 @@ def response_triggers(
         )
 
     points = RELIABLE_DETERIORATION_POINTS[code]
-    if previous_total is not None and total - previous_total >= points:
+    above_previous = previous_total is not None and total - previous_total >= points
+    above_baseline = baseline_total is not None and total - baseline_total >= points
+    if above_previous or above_baseline:
+        reference = (
+            REFERENCE_BOTH
+            if above_previous and above_baseline
+            else REFERENCE_PREVIOUS
+            if above_previous
+            else REFERENCE_BASELINE
+        )
         triggers.append(
             _trigger(
                 RELIABLE_DETERIORATION,
                 instrument=code,
                 total=total,
+                reference=reference,
                 previous_total=previous_total,
-                change=total - previous_total,
+                previous_change=None if previous_total is None else total - previous_total,
+                baseline_total=baseline_total,
+                baseline_change=None if baseline_total is None else total - baseline_total,
                 threshold=points,
             )
         )

@@ -10,7 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from followup.instruments import get_instrument
-from followup.services.web_checkin import answers_so_far, check_in_for_token, checkin_submit_web
+from followup.models import CheckIn
+from followup.services.web_checkin import (
+    answers_so_far,
+    check_in_for_token,
+    checkin_answer_web,
+)
 from followup.web.checkin import PFIZER_NOTICE
 
 
@@ -58,53 +63,116 @@ class PublicCheckInView(PublicView):
         )
 
 
+CRISIS_RESOURCES = inline_serializer(
+    "CrisisResources",
+    {
+        "crisis_line": serializers.CharField(),
+        "emergency_line": serializers.CharField(),
+        "message": serializers.CharField(),
+        "clinician_told": serializers.BooleanField(
+            help_text="Whether the clinic's on-call clinician was really paged."
+        ),
+    },
+)
+
+
 class PublicResponsesView(PublicView):
     @extend_schema(
         request=inline_serializer(
             "PublicAnswers",
-            {"answers": serializers.DictField(help_text='{"phq9": [9 ints], "gad7": [7 ints]}')},
+            {
+                "answers": serializers.DictField(
+                    help_text='{"phq9": [9 ints], "phq9_difficulty": int or null, '
+                    '"gad7": [7 ints], "gad7_difficulty": int or null}; an item not yet '
+                    "answered may be null."
+                )
+            },
         ),
         responses={
-            201: inline_serializer(
-                "PublicSubmitted",
-                {
-                    "check_in": serializers.IntegerField(),
-                    "status": serializers.CharField(),
-                    "totals": serializers.DictField(child=serializers.IntegerField()),
-                    "severities": serializers.DictField(child=serializers.CharField()),
-                    "crisis_resources": serializers.DictField(required=False),
-                },
+            201: OpenApiResponse(
+                inline_serializer(
+                    "PublicSubmitted",
+                    {
+                        "check_in": serializers.IntegerField(),
+                        "status": serializers.CharField(),
+                        "complete": serializers.BooleanField(help_text="Always true here."),
+                        "totals": serializers.DictField(child=serializers.IntegerField()),
+                        "severities": serializers.DictField(child=serializers.CharField()),
+                        "crisis_resources": CRISIS_RESOURCES,
+                    },
+                ),
+                description="Every item answered: scored and stored; the link is used up. "
+                "crisis_resources only when PHQ-9 item 9 is 1-3.",
+            ),
+            202: OpenApiResponse(
+                inline_serializer(
+                    "PublicSavedSoFar",
+                    {
+                        "check_in": serializers.IntegerField(),
+                        "status": serializers.CharField(help_text="in_progress"),
+                        "complete": serializers.BooleanField(help_text="Always false here."),
+                        "instruments": serializers.ListField(
+                            child=serializers.CharField(),
+                            help_text="The instruments whose answers this request stored.",
+                        ),
+                        "answers": serializers.DictField(
+                            child=serializers.ListField(
+                                child=serializers.IntegerField(allow_null=True)
+                            ),
+                            help_text="Every instrument's answers so far, null where none yet.",
+                        ),
+                        "crisis_resources": CRISIS_RESOURCES,
+                    },
+                ),
+                description="Some items null: the answers given are kept as a partial response "
+                "(no total yet) and judged at once (PHQ-9 item 9 answered 1-3, an answered sum "
+                "already severe); the link stays usable. crisis_resources whenever the stored "
+                "PHQ-9 item 9 is 1-3.",
             ),
             400: OpenApiResponse(description="Bad answers; nothing was stored."),
+            404: OpenApiResponse(description="Not a valid link."),
             410: OpenApiResponse(description="Already answered or expired."),
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        """Submit every instrument at once; all or nothing, once."""
+        """Answer the check-in: all items at once (201, once), or some so far (202)."""
         body = request.data if isinstance(request.data, dict) else {}
         if "answers" not in body:
             raise serializers.ValidationError({"answers": ["This field is required."]})
-        submitted = checkin_submit_web(token=token, answers=body["answers"])
-        clinic = submitted.check_in.patient.clinic
-        result = {
-            "check_in": submitted.check_in.pk,
-            "status": submitted.check_in.status,
-            "totals": {r.instrument: r.total for r in submitted.responses},
-            "severities": {r.instrument: r.severity for r in submitted.responses},
+        submitted = checkin_answer_web(token=token, answers=body["answers"])
+        check_in = submitted.check_in
+        result: dict = {
+            "check_in": check_in.pk,
+            "status": check_in.status,
+            "complete": submitted.complete,
         }
+        if submitted.complete:
+            result["totals"] = {r.instrument: r.total for r in submitted.responses}
+            result["severities"] = {r.instrument: r.severity for r in submitted.responses}
+        else:
+            result["instruments"] = [r.instrument for r in submitted.responses]
+            result["answers"] = answers_so_far(check_in)
         if submitted.crisis:
-            result["crisis_resources"] = {
-                "crisis_line": clinic.crisis_line,
-                "emergency_line": clinic.emergency_line,
-                "message": (
-                    f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
-                    f"In an emergency, {clinic.emergency_line}. "
-                    + (
-                        "Your clinic's on-call clinician is being told now."
-                        if submitted.clinician_told
-                        else f"Please also call {clinic.name} and tell them how you are feeling."
-                    )
-                ),
-                "clinician_told": submitted.clinician_told,
-            }
-        return Response(result, status=status.HTTP_201_CREATED)
+            result["crisis_resources"] = _crisis_resources(check_in, submitted.clinician_told)
+        return Response(
+            result,
+            status=status.HTTP_201_CREATED if submitted.complete else status.HTTP_202_ACCEPTED,
+        )
+
+
+def _crisis_resources(check_in: CheckIn, clinician_told: bool) -> dict:
+    clinic = check_in.patient.clinic
+    return {
+        "crisis_line": clinic.crisis_line,
+        "emergency_line": clinic.emergency_line,
+        "message": (
+            f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
+            f"In an emergency, {clinic.emergency_line}. "
+            + (
+                "Your clinic's on-call clinician is being told now."
+                if clinician_told
+                else f"Please also call {clinic.name} and tell them how you are feeling."
+            )
+        ),
+        "clinician_told": clinician_told,
+    }

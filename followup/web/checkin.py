@@ -1,8 +1,10 @@
 """``/c/<token>``: the patient's web check-in. GET never uses the token up (link previews open
-it); POST submits the whole form."""
+it); POST submits the whole form, or, from ``checkin.js`` (``autosave``), keeps the answers
+chosen so far."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +17,9 @@ from followup.services.web_checkin import (
     checkin_save_partial_web,
     checkin_submit_web,
 )
+
+# The field ``checkin.js`` adds when it saves the answers as they are chosen.
+AUTOSAVE = "autosave"
 
 PFIZER_NOTICE = (
     "PHQ-9 and GAD-7 are copyright Pfizer Inc. No permission is required to reproduce, "
@@ -90,12 +95,18 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
             "followup/checkin_form.html",
             {**context, "sections": _form(check_in, None), "errors": {}},
         )
-    posted = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    posted = {
+        key: value
+        for key, value in request.POST.items()
+        if key not in ("csrfmiddlewaretoken", AUTOSAVE)
+    }
     answers: dict[str, object] = {}
     for code in check_in.instruments:
         count = get_instrument(code).item_count
         answers[code] = [_int(posted.get(f"{code}_{n}")) for n in range(1, count + 1)]
         answers[f"{code}_difficulty"] = _int(posted.get(f"{code}_difficulty"))
+    if request.POST.get(AUTOSAVE):
+        return _autosave(request, token, answers)
     missing = [
         f"{code}_{n}"
         for code in check_in.instruments
@@ -141,6 +152,31 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
         "followup/checkin_done.html",
         {**context, "crisis": submitted.crisis, "clinician_told": submitted.clinician_told},
     )
+
+
+def _autosave(request: HttpRequest, token: str, answers: dict[str, object]) -> JsonResponse:
+    """``checkin.js`` posts the form each time an answer is chosen: the answers are kept as
+    partial responses (never submitted, never scored), so item 9 raises its flag without the
+    Send button. When it has, the reply carries the crisis box to show at once, rendered from
+    the same template as the page's, saying the clinician is told only when a page went out."""
+    try:
+        saved = checkin_save_partial_web(token=token, answers=answers)
+    except (NotFound, Gone) as exc:
+        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
+    body: dict[str, object] = {"saved": True, "crisis": saved.crisis}
+    if saved.crisis:
+        clinic = saved.check_in.patient.clinic
+        body["crisis_html"] = render_to_string(
+            "followup/_crisis_box.html",
+            {
+                "clinic": clinic.name,
+                "crisis_line": clinic.crisis_line,
+                "emergency_line": clinic.emergency_line,
+                "clinician_told": saved.clinician_told,
+            },
+            request=request,
+        )
+    return JsonResponse(body)
 
 
 def _int(value: str | None) -> int | None:

@@ -118,11 +118,19 @@ def chart_payload(record: PatientRecord) -> dict:
                     {"low": b.low, "high": b.high, "code": b.code, "label": b.label}
                     for b in instrument.bands
                 ],
-                "points": [{"x": _ms(p.at), "y": p.total} for p in record.scores[code]],
+                "points": _points(record, code),
             }
             for code, instrument in INSTRUMENTS.items()
         },
     }
+
+
+def _points(record: PatientRecord, code: str) -> list[dict]:
+    """Complete scores and prorated totals in time order; a prorated one says so (the chart
+    draws it differently and its tooltip says "prorated")."""
+    points = [{"x": _ms(p.at), "y": p.total} for p in record.scores[code]]
+    points += [{"x": _ms(p.at), "y": p.total, "prorated": True} for p in record.prorated[code]]
+    return sorted(points, key=lambda point: point["x"])
 
 
 def _when(at: dt.datetime, zone: zoneinfo.ZoneInfo) -> dict[str, str]:
@@ -167,10 +175,20 @@ def course_facts(record: PatientRecord) -> list[dict]:
                 "trend": trend(points[-2].total, points[-1].total) if len(points) > 1 else None,
                 "summary": summary,
                 # Formatted here: hundreds of rows through the date filter cost real time.
-                "rows": [
-                    {**_when(p.at, zone), "total": p.total, "band": _band(code, p.total)}
-                    for p in reversed(points)
-                ],
+                "rows": sorted(
+                    [
+                        {**_when(p.at, zone), "at": p.at, "total": p.total, "prorated": False}
+                        | {"band": _band(code, p.total)}
+                        for p in points
+                    ]
+                    + [
+                        {**_when(p.at, zone), "at": p.at, "total": p.total, "prorated": True}
+                        | {"band": _band(code, p.total)}
+                        for p in record.prorated[code]
+                    ],
+                    key=lambda row: row["at"],
+                    reverse=True,
+                ),
                 "truncated": record.truncated[code],
             }
         )
@@ -308,9 +326,10 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         "chart": chart_payload(record),
         "timeline": _dressed(timeline(record), zone),
         "partials": sum(
-            not r.response.complete for entry in record.check_ins for r in entry.responses
+            r.response.total is None for entry in record.check_ins for r in entry.responses
         )
-        + sum(not r.response.complete for r in record.loose_responses),
+        + sum(r.response.total is None for r in record.loose_responses),
+        "prorated": any(record.prorated.values()),
         "now_local": timezone.now().astimezone(zone),
         "zone_parts": patient.timezone.split("/"),
     }

@@ -114,3 +114,95 @@ def test_a_forged_token_is_404(token: str) -> None:
 
     assert APIClient().get(f"/api/v1/public/check-ins/{forged}/").status_code == 404
     assert submit("nonsense", GOOD).status_code == 404
+
+
+def test_a_partial_save_with_item_9_is_kept_flagged_and_leaves_the_link_usable(
+    token: str, pat: Patient
+) -> None:
+    partial = {**GOOD, "phq9": [1, None, 2, None, None, None, None, None, 3], "gad7": [None] * 7}
+
+    saved = submit(token, partial)
+
+    assert saved.status_code == 202
+    body = saved.json()
+    assert body | {"crisis_resources": None} == {
+        "check_in": body["check_in"],
+        "status": "in_progress",
+        "complete": False,
+        "instruments": ["phq9"],
+        "answers": {"phq9": [1, None, 2, None, None, None, None, None, 3], "gad7": [None] * 7},
+        "crisis_resources": None,
+    }
+    assert "988" in body["crisis_resources"]["crisis_line"]
+    flag = Flag.objects.get(patient=pat, reason="suicidal_ideation")
+    assert (flag.priority, flag.status, flag.response.check_in_id) == (
+        "critical",
+        "open",
+        body["check_in"],
+    )
+    stored = Response.objects.get(check_in_id=body["check_in"], instrument="phq9")
+    assert (stored.complete, stored.total, stored.prorated, stored.difficulty) == (
+        False,
+        None,
+        False,
+        1,
+    )
+    assert APIClient().get(f"/api/v1/public/check-ins/{token}/").json()["answers"]["phq9"] == [
+        1, None, 2, None, None, None, None, None, 3
+    ]  # fmt: skip
+
+    full = submit(token, {**GOOD, "phq9": [1, 1, 2, 0, 1, 0, 1, 0, 3]})
+
+    assert full.status_code == 201
+    assert full.json()["totals"] == {"phq9": 9, "gad7": 5}
+    assert full.json()["complete"] is True
+    assert len(Flag.objects.get(patient=pat, reason="suicidal_ideation").evidence) == 1  # once
+    assert submit(token, GOOD).status_code == 410
+
+
+def test_a_partial_save_whose_answers_already_sum_to_20_raises_severe_depression(
+    token: str, pat: Patient
+) -> None:
+    saved = submit(token, {**GOOD, "phq9": [3] * 7 + [None, None], "gad7": [None] * 7})
+
+    assert saved.status_code == 202
+    assert "crisis_resources" not in saved.json()
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.priority) == ("severe_depression", "high")
+    assert (
+        submit(token, {**GOOD, "phq9": [3] * 7 + [None, None], "gad7": [None] * 7}).status_code
+        == 202
+    )
+    assert len(Flag.objects.get(patient=pat).evidence) == 1  # the same answers again: nothing new
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({**GOOD, "phq9": [None] * 8 + [4]}, "answers.phq9[8]"),
+        ({**GOOD, "phq9": [3, None, None, None, None, None, None, None, "1"]}, "answers.phq9[8]"),
+        ({**GOOD, "gad7": [None] * 6}, "answers.gad7"),
+        ({"phq9": [None] * 8 + [3]}, "answers.gad7"),
+    ],
+)
+def test_a_bad_partial_save_is_a_400_and_changes_nothing(
+    token: str, pat: Patient, answers: dict, field: str
+) -> None:
+    response = submit(token, answers)
+
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == [field]
+    assert not Response.objects.filter(patient=pat).exists()
+    assert not Flag.objects.filter(patient=pat).exists()
+    assert submit(token, {**GOOD, "phq9": [None] * 9}).status_code == 202  # still usable
+
+
+def test_a_partial_save_on_a_closed_link_is_410(token: str) -> None:
+    CheckIn.objects.filter(status="sent").update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    response = submit(token, {**GOOD, "phq9": [None] * 8 + [2]})
+
+    assert (response.status_code, response.json()["code"]) == (410, "expired")
+    assert not Flag.objects.exists()

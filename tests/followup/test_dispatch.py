@@ -8,10 +8,12 @@ from rest_framework.test import APIClient
 
 from followup import safety
 from followup.dispatch import dispatch_due
-from followup.models import CheckIn, Patient, Response
+from followup.models import CheckIn, Clinician, Flag, Patient, Response
+from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from followup.tokens import make_token
 from tests.support.sms import NOW, bodies, text
+from tests.support.web import web_client
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
@@ -99,8 +101,9 @@ def test_the_safety_hook_runs_once_per_trigger(
 
     reasons = [(f.trigger.reason, f.created, f.source) for f in fired]
     assert reasons == [
+        ("severe_depression", True, "sms"),  # items 1-8 already sum to 20
         ("suicidal_ideation", True, "sms"),
-        ("severe_depression", True, "sms"),
+        ("severe_depression", False, "sms"),  # the total, added to the open flag
         ("crisis_language", True, "sms"),
     ]
     assert fired[0].flag.response.check_in_id == check_in.pk
@@ -123,3 +126,104 @@ def test_item_9_by_sms_then_the_whole_form_on_the_web_pages_once(
     assert response.status_code == 201
     assert "crisis_resources" in response.json()
     assert [f.trigger.reason for f in fired] == ["suicidal_ideation"]
+
+
+def test_items_1_to_8_by_sms_summing_24_raise_severe_depression_before_item_9(
+    twilio: object, celery_inline: list, pat: Patient, fired: list
+) -> None:
+    check_in = due_now(pat)
+    dispatch_due()
+
+    for answer in ["3"] * 6:  # 18
+        text(twilio, pat, answer)
+    assert not Flag.objects.filter(patient=pat).exists()
+    text(twilio, pat, "3")  # 21: the sum reaches 20
+    text(twilio, pat, "3")  # 24, item 9 still to come
+
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.priority, flag.status) == ("severe_depression", "high", "open")
+    assert flag.response.check_in_id == check_in.pk
+    assert [(e["answered"], e["answered_sum"]) for e in flag.evidence] == [(7, 21)]
+    assert [(f.trigger.reason, f.created) for f in fired] == [("severe_depression", True)]
+    partial = Response.objects.get(check_in=check_in, instrument="phq9")
+    assert (partial.answers, partial.total) == ([3] * 8 + [None], None)
+
+
+def expire_with_answers(twilio: object, patient: Patient, answers: list[str]) -> CheckIn:
+    check_in = due_now(patient)
+    dispatch_due()
+    for answer in answers:
+        text(twilio, patient, answer)
+    with time_machine.travel(NOW + dt.timedelta(hours=72), tick=False):
+        dispatch_due()
+    check_in.refresh_from_db()
+    assert check_in.status == "expired"
+    return check_in
+
+
+def test_an_expired_check_in_with_two_items_missing_shows_a_prorated_total(
+    twilio: object, celery_inline: list, pat: Patient, bob: Clinician, as_bob: APIClient
+) -> None:
+    # PHQ-9 items 1-7 by SMS, then nothing: 14 over 7 items, 14 * 9/7 = 18 prorated.
+    check_in = expire_with_answers(twilio, pat, ["2"] * 7)
+
+    response = Response.objects.get(check_in=check_in, instrument="phq9")
+    assert (response.total, response.severity) == (18, "moderately_severe")
+    assert (response.complete, response.prorated) == (False, True)
+    listed = as_bob.get("/api/v1/responses/", {"patient": pat.pk}).json()["results"]
+    row = next(r for r in listed if r["id"] == response.pk)
+    assert (row["total"], row["severity"], row["complete"], row["prorated"]) == (
+        18,
+        "moderately_severe",
+        False,
+        True,
+    )
+    page = web_client(bob).get(f"/dashboard/patients/{pat.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "PHQ-9: 18 prorated (moderately severe)" in html
+    assert '18 <span class="muted">prorated</span>' in html  # the chart's table
+    chart = page.context["chart"]["instruments"]["phq9"]["points"]
+    assert [(p["y"], p.get("prorated")) for p in chart] == [(18, True)]
+    assert not Flag.objects.filter(patient=pat).exists()  # 18 is not severe
+
+
+def test_a_check_in_closing_with_three_items_missing_stays_partial(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    check_in = expire_with_answers(twilio, pat, ["3"] * 6)
+
+    response = Response.objects.get(check_in=check_in, instrument="phq9")
+    assert (response.total, response.severity, response.complete, response.prorated) == (
+        None,
+        "",
+        False,
+        False,
+    )
+
+
+def test_a_severe_prorated_total_raises_its_flag_when_the_check_in_closes(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    # 3, 3, 3, 3, 2, 2, 0: 16 answered (under 20), 16 * 9/7 = 20.6, prorated 21.
+    check_in = expire_with_answers(twilio, pat, ["3", "3", "3", "3", "2", "2", "0"])
+
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.response.check_in_id) == ("severe_depression", check_in.pk)
+    assert [(e["total"], e["prorated"]) for e in flag.evidence] == [(21, True)]
+
+
+def test_a_prorated_total_is_never_the_previous_score_for_deterioration(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    record = {"patient": pat, "instrument": "phq9", "channel": "web"}
+    response_record(
+        answers=[2, 2, 2, 2, 2, 0, 0, 0, 0], submitted_at=NOW - dt.timedelta(days=9), **record
+    )
+    expire_with_answers(twilio, pat, ["0"] * 7)  # prorated 0
+
+    _, flags = response_record(
+        answers=[3, 3, 3, 2, 2, 1, 1, 0, 0], submitted_at=NOW + dt.timedelta(days=4), **record
+    )
+
+    assert flags == []  # 15: +5 over the complete 10 (it would be +15 over the prorated 0)

@@ -22,6 +22,7 @@ from followup.instruments import (
     WrongItemCount,
     get_instrument,
     parse_answer,
+    prorated_total,
     score,
     severity,
     validate_answer,
@@ -340,6 +341,62 @@ def test_it_scores_a_complete_response() -> None:
 def test_it_gives_a_partial_response_no_total_and_no_severity() -> None:
     assert score("phq9", [3, 3, 3, 3, 3, 3, 3, 3, None]) == Score(None, None, complete=False)
     assert score("gad7", [None] * 7) == Score(None, None, complete=False)
+
+
+N = None
+
+
+@pytest.mark.parametrize(
+    ("code", "answers", "total", "why"),
+    [
+        ("phq9", [3, 3, 3, 3, 3, 3, 3, 3, N], 27, "8 answered, mean 3: 27"),
+        ("phq9", [2, 2, 2, 2, 2, 2, 2, 2, N], 18, "mean 2: 18"),
+        ("phq9", [1, 1, 1, 1, 0, 0, 0, 0, N], 5, "4 * 9/8 = 4.5: half up, 5 (not even 4)"),
+        ("phq9", [2, 2, 2, 2, 2, 2, 1, 1, N], 16, "14 * 9/8 = 15.75: 16"),
+        ("phq9", [3, 3, 3, 3, 2, 2, 2, 2, N], 23, "20 * 9/8 = 22.5: half up, 23"),
+        ("phq9", [3, 3, 3, 3, 2, 2, 0, N, N], 21, "16 * 9/7 = 20.57: 21"),
+        ("phq9", [2, 2, 2, 2, 2, 2, 2, N, N], 18, "14 * 9/7 = 18"),
+        ("phq9", [1, 0, 0, 0, 0, 0, 0, N, N], 1, "1 * 9/7 = 1.29: 1"),
+        ("phq9", [0, 0, 0, 0, 0, 0, 0, N, N], 0, "all answered 0: 0"),
+        ("phq9", [N, 3, 3, N, 3, 3, 3, 3, 3], 27, "which items are missing does not matter"),
+        ("gad7", [3, 3, 3, 3, 3, 3, N], 21, "6 answered, mean 3: 21"),
+        ("gad7", [1, 1, 1, 0, 0, 0, N], 4, "3 * 7/6 = 3.5: half up, 4"),
+        ("gad7", [3, 3, 3, 2, 2, 2, N], 18, "15 * 7/6 = 17.5: half up, 18"),
+        ("gad7", [2, 2, 2, 2, 2, 2, N], 14, "12 * 7/6 = 14"),
+        ("gad7", [2, 2, 2, 2, 2, 3, N], 15, "13 * 7/6 = 15.17: 15"),
+    ],
+)
+def test_it_prorates_a_partial_response_with_few_items_missing(
+    code: str, answers: list[int | None], total: int, why: str
+) -> None:
+    assert prorated_total(code, answers) == total, why
+    assert score(code, answers, prorate=True) == Score(
+        total=total, severity=severity(code, total), complete=False, prorated=True
+    )
+    assert score(code, answers) == Score(None, None, complete=False)  # only when asked
+
+
+@pytest.mark.parametrize(
+    ("code", "answers"),
+    [
+        ("phq9", [3, 3, 3, 3, 3, 3, N, N, N]),  # three of nine missing
+        ("phq9", [N] * 9),
+        ("gad7", [3, 3, 3, 3, 3, N, N]),  # two of seven missing
+        ("gad7", [N] * 7),
+    ],
+)
+def test_it_gives_no_prorated_total_with_too_many_items_missing(
+    code: str, answers: list[int | None]
+) -> None:
+    assert prorated_total(code, answers) is None
+    assert score(code, answers, prorate=True) == Score(None, None, complete=False)
+
+
+@pytest.mark.parametrize(("code", "answers"), [("phq9", [1] * 9), ("gad7", [2] * 7)])
+def test_it_never_prorates_a_complete_response(code: str, answers: list[int]) -> None:
+    assert prorated_total(code, answers) is None
+    assert score(code, answers, prorate=True) == score(code, answers)
+    assert score(code, answers, prorate=True).complete
 
 
 @given(st.data())

@@ -20,10 +20,13 @@ from followup.rules import (
     Trigger,
     answer_triggers,
     message_triggers,
+    partial_triggers,
+    prorated_triggers,
     response_triggers,
 )
 
 ITEM_COUNT = {"phq9": 9, "gad7": 7}
+N = None
 
 
 def phq9(total: int, *, item9: int = 0) -> list[int]:
@@ -186,9 +189,130 @@ def test_it_describes_a_deterioration_in_plain_data() -> None:
         Trigger(
             RELIABLE_DETERIORATION,
             "moderate",
-            {"instrument": "phq9", "total": 18, "previous_total": 10, "change": 8, "threshold": 6},
+            {
+                "instrument": "phq9",
+                "total": 18,
+                "reference": "previous",
+                "previous_total": 10,
+                "previous_change": 8,
+                "baseline_total": None,
+                "baseline_change": None,
+                "threshold": 6,
+            },
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "previous", "baseline", "total", "reference"),
+    [
+        # 4 -> 9 -> 14 -> 19: each step +5, under 6, but 14 is 10 above the baseline of 4.
+        ("phq9", 4, 4, 9, None),
+        ("phq9", 9, 4, 14, "baseline"),
+        ("phq9", 14, 4, 19, "baseline"),
+        ("phq9", 4, 4, 10, "both"),
+        ("phq9", 3, 10, 9, "previous"),  # better than baseline, worse than last time
+        ("phq9", 8, 8, 13, None),
+        ("phq9", None, 5, 11, "baseline"),
+        ("phq9", None, 5, 10, None),
+        ("phq9", 20, 2, 8, "baseline"),
+        ("gad7", 6, 2, 6, "baseline"),  # +4 over baseline, +0 over the previous
+        ("gad7", 3, 5, 7, "previous"),
+        ("gad7", 3, 3, 7, "both"),
+        ("gad7", 3, 4, 6, None),
+    ],
+)
+def test_it_flags_reliable_deterioration_above_the_previous_or_the_baseline(
+    code: str, previous: int | None, baseline: int, total: int, reference: str | None
+) -> None:
+    answers = phq9(total) if code == "phq9" else gad7(total)
+
+    fired = [
+        t
+        for t in response_triggers(code, answers, previous, baseline)
+        if t.reason == RELIABLE_DETERIORATION
+    ]
+
+    assert [t.detail["reference"] for t in fired] == ([reference] if reference else [])
+    for trigger in fired:
+        assert trigger.detail["previous_total"] == previous
+        assert trigger.detail["baseline_total"] == baseline
+        assert trigger.detail["baseline_change"] == total - baseline
+
+
+def test_it_never_judges_deterioration_of_a_partial_response() -> None:
+    assert response_triggers("phq9", [3] * 8 + [None], 0, 0) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "before", "after", "expected"),
+    [
+        # Items 1-8 all 3 by SMS: 24 before item 9 is answered. Fires when the sum reaches 20.
+        ("phq9", [3] * 6 + [N] * 3, [3] * 7 + [N] * 2, [SEVERE_DEPRESSION]),  # 18 -> 21
+        ("phq9", [3] * 7 + [N] * 2, [3] * 8 + [N], []),  # 21 -> 24: already fired
+        ("phq9", [3] * 8 + [N], [3] * 8 + [0], []),  # answered sum stays 24
+        ("phq9", [3] * 6 + [2, N, N], [3] * 6 + [2, 0, N], []),  # 20 before already
+        ("phq9", [3] * 6 + [1, N, N], [3] * 6 + [2, N, N], [SEVERE_DEPRESSION]),  # 19 -> 20
+        ("phq9", [3] * 6 + [N, N, N], [3] * 6 + [1, N, N], []),  # 19
+        ("phq9", [N] * 9, [3] * 7 + [N] * 2, [SEVERE_DEPRESSION]),  # all at once, by the web
+        ("phq9", [3] * 7 + [N] * 2, [3] * 7 + [N] * 2, []),  # the same answers again
+        ("phq9", [3, 3, 3, 3, 3, 3, 1, N, N], [3] * 7 + [N, N], [SEVERE_DEPRESSION]),  # changed
+        ("gad7", [3, 3, 3, 3, N, N, N], [3, 3, 3, 3, 3, N, N], [SEVERE_ANXIETY]),  # 12 -> 15
+        ("gad7", [3, 3, 3, 3, N, N, N], [3, 3, 3, 3, 2, N, N], []),  # 14
+        ("gad7", [3, 3, 3, 3, 3, N, N], [3, 3, 3, 3, 3, 0, N], []),  # 15 before
+    ],
+)
+def test_it_flags_a_severe_sum_the_moment_the_answered_items_reach_it(
+    code: str, before: list[int | None], after: list[int | None], expected: list[str]
+) -> None:
+    assert reasons(partial_triggers(code, after, before)) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "answers", "expected"),
+    [
+        ("phq9", [3] * 7 + [N] * 2, [SEVERE_DEPRESSION]),
+        ("phq9", [2] * 9, []),
+        ("phq9", [3] * 6 + [1, N, N], []),
+        ("gad7", [3] * 5 + [N] * 2, [SEVERE_ANXIETY]),
+        ("gad7", [3] * 4 + [2, N, N], []),
+    ],
+)
+def test_it_flags_any_severe_sum_when_nothing_came_before(
+    code: str, answers: list[int | None], expected: list[str]
+) -> None:
+    assert reasons(partial_triggers(code, answers)) == expected
+
+
+def test_it_describes_a_severe_sum_in_plain_data() -> None:
+    assert partial_triggers("phq9", [3] * 8 + [N], [3] * 6 + [N] * 3) == [
+        Trigger(
+            SEVERE_DEPRESSION,
+            "high",
+            {"instrument": "phq9", "answered_sum": 24, "answered": 8, "threshold": 20},
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "answers", "expected"),
+    [
+        ("phq9", [3, 3, 3, 3, 2, 2, 0, N, N], [SEVERE_DEPRESSION]),  # sum 16, prorated 21
+        ("phq9", [2, 2, 2, 2, 2, 2, 2, 2, N], []),  # prorated 18
+        ("phq9", [3, 3, 3, 3, 2, 2, 2, 2, N], []),  # sum 20: fired as it was answered
+        ("phq9", [3, 3, 3, 3, 3, 3, N, N, N], []),  # three missing: no prorated total
+        ("gad7", [3, 3, 3, 2, 2, 1, N], [SEVERE_ANXIETY]),  # sum 14, prorated 16
+        ("gad7", [2, 2, 2, 2, 2, 2, N], []),  # prorated 14
+        ("gad7", [3, 3, 3, 3, 3, N, N], []),  # two missing
+    ],
+)
+def test_it_flags_a_severe_prorated_total_and_never_a_deterioration(
+    code: str, answers: list[int | None], expected: list[str]
+) -> None:
+    triggers = prorated_triggers(code, answers)
+
+    assert reasons(triggers) == expected
+    assert all(t.detail["prorated"] is True for t in triggers)
 
 
 def test_it_lists_every_trigger_of_a_response_most_urgent_first() -> None:

@@ -220,6 +220,10 @@
           backgroundColor: INK,
           pointBackgroundColor: "#ffffff",
           pointBorderColor: INK,
+          // A prorated total (a few items missing) is a triangle, and its tooltip says so.
+          pointStyle: function (context) {
+            return context.raw && context.raw.prorated ? "triangle" : "circle";
+          },
           pointBorderWidth: 2,
           pointRadius: 4,
           pointHoverRadius: 6,
@@ -268,7 +272,8 @@
             callbacks: {
               title: function (items) { return items.length ? fullFormat.format(new Date(items[0].parsed.x)) : ""; },
               label: function (item) {
-                return instrument.name + " " + item.parsed.y + " (" + bandOf(instrument, item.parsed.y).toLowerCase() + ")";
+                return instrument.name + " " + item.parsed.y + (item.raw && item.raw.prorated ? " prorated" : "") +
+                  " (" + bandOf(instrument, item.parsed.y).toLowerCase() + ")";
               }
             }
           },

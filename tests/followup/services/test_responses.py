@@ -40,6 +40,7 @@ def test_it_scores_a_complete_phq9_and_lists_it(as_bob: APIClient, pat: Patient)
         "total": 10,
         "severity": "moderate",
         "complete": True,
+        "prorated": False,
         "submitted_at": None,
         "channel": "web",
     }
@@ -161,3 +162,56 @@ def test_simultaneous_triggers_make_one_flag(pat: Patient) -> None:
     assert errors == []
     assert Flag.objects.filter(patient=pat, reason="crisis_language").count() == 1
     assert len(Flag.objects.get(patient=pat).evidence) == 6
+
+
+def phq9_totalling(total: int) -> list[int]:
+    return [min(3, max(0, total - 3 * n)) for n in range(9)]
+
+
+def gad7_totalling(total: int) -> list[int]:
+    return [min(3, max(0, total - 3 * n)) for n in range(7)]
+
+
+def test_a_steady_rise_is_a_reliable_deterioration_against_the_baseline(pat: Patient) -> None:
+    """4 -> 9 -> 14 -> 19: each step is +5, under the PHQ-9's 6, but 14 is 10 above the 4."""
+    raised = []
+    for week, total in enumerate([4, 9, 14, 19]):
+        _, flags = response_record(
+            patient=pat,
+            instrument="phq9",
+            answers=phq9_totalling(total),
+            channel="web",
+            submitted_at=T0 + dt.timedelta(days=7 * week),
+        )
+        raised.append([flag.reason for flag in flags])
+
+    assert raised == [[], [], ["reliable_deterioration"], ["reliable_deterioration"]]
+    flag = Flag.objects.get(patient=pat, reason="reliable_deterioration")
+    assert [
+        (e["reference"], e["total"], e["previous_total"], e["baseline_total"])
+        for e in flag.evidence
+    ] == [("baseline", 14, 9, 4), ("baseline", 19, 14, 4)]
+
+
+def test_the_baseline_is_the_last_score_before_the_first_session(pat: Patient) -> None:
+    record = {"patient": pat, "instrument": "gad7", "channel": "web"}
+    response_record(answers=gad7_totalling(3), submitted_at=T0, **record)
+    response_record(answers=gad7_totalling(6), submitted_at=T0 + dt.timedelta(days=1), **record)
+    session_record(patient=pat, occurred_at=T0 + dt.timedelta(days=2), treatment="esketamine")
+
+    _, nine = response_record(
+        answers=gad7_totalling(9), submitted_at=T0 + dt.timedelta(days=3), **record
+    )
+    _, ten = response_record(
+        answers=gad7_totalling(10), submitted_at=T0 + dt.timedelta(days=4), **record
+    )
+
+    assert nine == []  # +3 over the baseline of 6 (it would be +6 over the first score, 3)
+    assert [flag.reason for flag in ten] == ["reliable_deterioration"]
+    (evidence,) = ten[0].evidence
+    assert (evidence["reference"], evidence["baseline_total"], evidence["baseline_change"]) == (
+        "baseline",
+        6,
+        4,
+    )
+    assert (evidence["previous_total"], evidence["previous_change"]) == (9, 1)

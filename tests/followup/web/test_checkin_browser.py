@@ -364,4 +364,53 @@ def test_it_explains_an_answer_it_cannot_accept(page: Page, make_link: Callable)
     assert "answer must be 0, 1, 2 or 3" in alert.inner_text()
     assert alert.get_by_role("link").all_inner_texts() == ["PHQ-9, question 2"]
     assert page.locator("input[name=phq9_2][aria-invalid=true]").count() == 4
-    assert Response.objects.filter(check_in=check_in).count() == 0
+    # Nothing submitted; what was saved as it was chosen is partial and never holds the 7.
+    kept = Response.objects.filter(check_in=check_in)
+    assert not kept.filter(complete=True).exists()
+    assert all(7 not in response.answers for response in kept)
+
+
+def test_it_saves_each_answer_as_it_is_chosen_and_shows_the_crisis_box_at_once(
+    page: Page, make_link: Callable, pat: Patient, console_errors: list[str]
+) -> None:
+    check_in, url = make_link()
+    page.goto(url)
+    answer(page, "phq9", [1, 0, None, None, None, None, None, None, None])
+    page.wait_for_load_state("networkidle")  # the first saves are done; nothing raised
+    assert page.locator(".crisis").count() == 0
+
+    answer(page, "phq9", [None] * 8 + [2])  # item 9: "More than half the days", no Send
+
+    crisis = page.locator(".crisis")
+    crisis.wait_for(state="visible")
+    assert crisis.get_attribute("role") == "alert"
+    text = crisis.inner_text()
+    assert "If you are thinking about hurting yourself, you are not alone." in text
+    assert "the 988 Suicide & Crisis Lifeline (call or text 988)" in text
+    assert "Your clinic's on-call clinician is being told now." in text
+    # It sits right under item 9, where the patient is.
+    assert page.locator("#q-phq9_9 + .crisis").count() == 1
+    flag = Flag.objects.get(patient=pat, reason="suicidal_ideation")
+    assert flag.messages.filter(purpose="page").exists()
+    partial = Response.objects.get(check_in=check_in, instrument="phq9")
+    assert (partial.answers, partial.complete) == (
+        [1, 0, None, None, None, None, None, None, 2],
+        False,
+    )
+    check_in.refresh_from_db()
+    assert check_in.status == "in_progress"
+    shot(page, "checkin_saved_as_you_go_crisis_phone_390")
+
+    answer(page, "phq9", [None, None, 0, 0, 0, 0, 0, 0, None])
+    answer(page, "gad7", [0] * 7)
+    assert send(page) == 200
+
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    assert (
+        "Your clinic's on-call clinician is being told now." in page.locator(".crisis").inner_text()
+    )
+    flag.refresh_from_db()
+    assert len(flag.evidence) == 1  # paged once, when item 9 was chosen
+    totals = dict(Response.objects.filter(check_in=check_in).values_list("instrument", "total"))
+    assert totals == {"phq9": 3, "gad7": 0}
+    assert console_errors == []

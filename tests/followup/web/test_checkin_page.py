@@ -74,3 +74,62 @@ def test_the_patient_is_not_told_a_clinician_knows_when_nobody_could_be_paged(
     assert "you are not alone" in html
     assert "being told" not in html
     assert "Please also call Riverside Ketamine Clinic" in html
+
+
+def test_saving_as_you_go_keeps_the_answers_and_brings_the_crisis_box_for_item_9(
+    pat: Patient,
+) -> None:
+    token = open_check_in(pat)
+    client = Client()
+
+    first = client.post(f"/c/{token}", {"phq9_1": "2", "autosave": "1"})
+    second = client.post(f"/c/{token}", {"phq9_1": "2", "phq9_9": "2", "autosave": "1"})
+
+    assert (first.status_code, first.json()) == (200, {"saved": True, "crisis": False})
+    assert second.status_code == 200
+    assert second.json()["crisis"] is True
+    box = second.json()["crisis_html"]
+    assert "If you are thinking about hurting yourself, you are not alone." in box
+    assert "988" in box
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.priority) == ("suicidal_ideation", "critical")
+    partial = Response.objects.get(check_in=flag.response.check_in, instrument="phq9")
+    assert (partial.answers, partial.complete, partial.total) == (
+        [2, None, None, None, None, None, None, None, 2],
+        False,
+        None,
+    )
+    assert flag.response.check_in.status == "in_progress"  # not submitted: the link still works
+    assert client.get(f"/c/{token}").status_code == 200
+
+
+def test_saving_as_you_go_never_completes_the_check_in(pat: Patient) -> None:
+    token = open_check_in(pat)
+    answers = {f"phq9_{n}": "3" for n in range(1, 10)} | {f"gad7_{n}": "0" for n in range(1, 8)}
+
+    saved = Client().post(f"/c/{token}", answers | {"phq9_9": "0", "autosave": "1"})
+
+    assert saved.json() == {"saved": True, "crisis": False}
+    flag = Flag.objects.get(patient=pat)  # 24 answered: severe at once, before Send
+    assert flag.reason == "severe_depression"
+    kept = Response.objects.filter(check_in=flag.response.check_in)
+    assert sorted(kept.values_list("instrument", "complete", "total")) == [
+        ("gad7", False, None),
+        ("phq9", False, None),
+    ]
+    page = Client().post(f"/c/{token}", answers | {"phq9_9": "0"})
+    assert page.status_code == 200
+    assert sorted(kept.values_list("instrument", "complete", "total")) == [
+        ("gad7", True, 0),
+        ("phq9", True, 24),
+    ]
+
+
+def test_saving_as_you_go_on_a_closed_link_is_refused(pat: Patient) -> None:
+    token = open_check_in(pat)
+    CheckIn.objects.filter(status="sent").update(expires_at=timezone.now())
+
+    saved = Client().post(f"/c/{token}", {"phq9_9": "3", "autosave": "1"})
+
+    assert saved.status_code == 410
+    assert not Flag.objects.exists()

@@ -18,6 +18,7 @@ from followup import flag_queue
 from followup.escalation import run_step
 from followup.models import (
     AuditEvent,
+    CheckIn,
     Clinic,
     Clinician,
     EscalationStep,
@@ -28,6 +29,10 @@ from followup.models import (
     Patient,
 )
 from followup.safety import rules_fired
+from followup.services.responses import response_record
+from followup.services.sessions import session_record
+from followup.services.web_checkin import checkin_answer_web
+from followup.tokens import make_token
 from followup.web.auth import ACTIVITY_KEY
 from tests.support.flags import ANXIETY, CRISIS, DEPRESSION, SI, WORSE, make_patient, raise_flag
 from tests.support.sms import sign_and_post
@@ -434,6 +439,45 @@ def test_it_shows_a_flag_with_its_evidence_and_timeline_and_audits_each_view(
     assert f'href="/dashboard/patients/{paged_flag.patient_id}/"' in html
     views = AuditEvent.objects.filter(action="flag.view", object_id=str(paged_flag.pk))
     assert list(views.values_list("actor", "patient")) == [(bob.pk, paged_flag.patient_id)] * 2
+
+
+def test_it_says_which_score_a_deterioration_and_a_severe_sum_were_measured_against(
+    signed_in: Callable, bob: Clinician, pat: Patient
+) -> None:
+    start = timezone.now() - dt.timedelta(days=21)
+    for week, total in enumerate([4, 9, 14]):  # +5 each week; 14 is 10 above the baseline
+        response_record(
+            patient=pat,
+            instrument="phq9",
+            answers=[min(3, max(0, total - 3 * n)) for n in range(9)],
+            channel="web",
+            submitted_at=start + dt.timedelta(days=7 * week),
+        )
+    _, check_ins = session_record(
+        patient=pat, occurred_at=timezone.now() - dt.timedelta(hours=25), treatment="other"
+    )
+    CheckIn.objects.filter(pk=check_ins[0].pk).update(
+        status="sent", sent_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=3)
+    )
+    checkin_answer_web(
+        token=make_token(check_ins[0].pk),
+        answers={"phq9": [3] * 7 + [None, None], "gad7": [None] * 7},
+    )
+    worse = Flag.objects.get(patient=pat, reason="reliable_deterioration")
+    severe = Flag.objects.get(patient=pat, reason="severe_depression")
+    client = signed_in(bob)
+
+    worse_page = re.sub(r"\s+", " ", client.get(f"/dashboard/flags/{worse.pk}/").content.decode())
+    severe_page = re.sub(r"\s+", " ", client.get(f"/dashboard/flags/{severe.pk}/").content.decode())
+
+    assert (
+        "PHQ-9 total 14, up 10 from the baseline of 4 (up 5 from the previous score of 9); "
+        "a rise of 6 or more is a reliable deterioration" in worse_page
+    )
+    assert (
+        "PHQ-9 not finished: the 7 of 9 items answered already sum to 21; 20 or more flags"
+        in severe_page
+    )
 
 
 def test_it_tells_a_failed_page_and_the_escalation_in_words(
