@@ -9,11 +9,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from followup.crisis_language import (
+    BURDEN,
     CANT_GO_ON,
+    CATEGORIES,
+    COMMAND_HALLUCINATION,
     END_LIFE,
+    FAREWELL,
+    HOPELESSNESS,
     KILL_SELF,
+    MEANS_ACCESS,
     NO_REASON_TO_LIVE,
     OVERDOSE,
+    PLAN_INTENT,
+    PREPARATION,
     SELF_HARM,
     SUICIDE,
     SUICIDE_METHOD,
@@ -24,6 +32,11 @@ from followup.crisis_language import (
     match_crisis_language,
     normalise,
 )
+from followup.crisis_language.drugs import DRUG_NAMES, is_drug_name
+from tests.support.crisis_corpus import BENIGN, CONCERNING
+
+# The benign share a category may flag, and all benign messages together (the product's target).
+MAX_FALSE_POSITIVE_RATE = 0.10
 
 TRUE_POSITIVES = [
     # suicide, in its spellings
@@ -212,6 +225,14 @@ def test_it_does_not_flag_an_ordinary_reply(text: str) -> None:
         ("self-harm", SELF_HARM),
         ("no reason to live", NO_REASON_TO_LIVE),
         ("can't go on", CANT_GO_ON),
+        ("took 20 of my ativan an hour ago", OVERDOSE),
+        ("i have a plan and i know when", PLAN_INTENT),
+        ("bought a rope today", MEANS_ACCESS),
+        ("the voices tell me to hurt myself", COMMAND_HALLUCINATION),
+        ("i wrote letters to my family", PREPARATION),
+        ("this is the last text you'll get from me", FAREWELL),
+        ("nobody would notice if i was gone", BURDEN),
+        ("what's the point", HOPELESSNESS),
     ],
 )
 def test_it_names_what_it_found_by_category_not_by_the_patients_words(
@@ -285,3 +306,113 @@ def test_it_flags_a_crisis_phrase_in_any_case_and_with_curly_apostrophes(phrase:
     assert contains_crisis_language(phrase.upper())
     assert contains_crisis_language(phrase.lower())
     assert contains_crisis_language(phrase.replace("'", "\u2019"))
+
+
+# --- The corpus (tests/support/crisis_corpus.py) ---------------------------------------------
+
+CONCERNING_MESSAGES = [
+    pytest.param(text, id=f"{category}-{index}")
+    for category, texts in CONCERNING.items()
+    for index, text in enumerate(texts)
+]
+
+
+@pytest.mark.parametrize("text", CONCERNING_MESSAGES)
+def test_it_flags_every_concerning_message_of_the_corpus(text: str) -> None:
+    assert find_crisis_language(text) in CATEGORIES
+
+
+# The messages the first version missed (13 of 30 realistic ones were flagged).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been saving up my seroquel just in case",
+        "i have all my pills lined up on the counter",
+        "took 20 of my ativan about an hour ago",
+        "looking up how many paracetamol tablets it would take",
+        "bought a rope today",
+        "got my dads gun out of the safe",
+        "im thinking about walking into the ocean and not coming back",
+        "thank you for everything, please tell the kids i love them",
+        "this is the last text youll get from me",
+        "everyone would be better off if i was gone",
+        "im a burden, theyd be happier without me",
+        "nobody would notice if i was gone",
+        "i have a plan and i know when",
+        "i just want to not exist",
+        "i feel like dying every day",
+        "hate myself, want to cut again",
+    ],
+)
+def test_it_flags_what_the_first_version_missed(text: str) -> None:
+    assert contains_crisis_language(text)
+
+
+@pytest.mark.parametrize("category", sorted(BENIGN))
+def test_it_flags_few_benign_look_alikes_in_each_category(category: str) -> None:
+    flagged = [text for text in BENIGN[category] if contains_crisis_language(text)]
+    rate = len(flagged) / len(BENIGN[category])
+    assert rate <= MAX_FALSE_POSITIVE_RATE, (
+        f"{category}: {len(flagged)} of {len(BENIGN[category])} benign messages flagged "
+        f"({rate:.0%}): {flagged}"
+    )
+
+
+def test_it_flags_few_benign_messages_overall() -> None:
+    texts = [text for texts in BENIGN.values() for text in texts]
+    flagged = [text for text in texts if contains_crisis_language(text)]
+    rate = len(flagged) / len(texts)
+    assert rate <= MAX_FALSE_POSITIVE_RATE, (
+        f"{len(flagged)} of {len(texts)} benign messages flagged ({rate:.0%}): {flagged}"
+    )
+
+
+def test_it_has_a_corpus_of_a_few_hundred_messages_each_way() -> None:
+    assert sum(map(len, CONCERNING.values())) >= 300
+    assert sum(map(len, BENIGN.values())) >= 300
+    assert len(BENIGN["check_in"]) >= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not suicidal but i looked up how many pills it would take",
+        "i would never kill myself but sometimes i want to",
+        "not that i would but i have a rope",
+    ],
+)
+def test_it_never_reads_a_negation_as_safe(text: str) -> None:
+    assert contains_crisis_language(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("took 20 klonopin", "tok 20 pils"),  # a medicine's name reads as "pills"
+        ("\U0001f52b to my head", "gun to my head"),
+        ("\U0001f48a\U0001f48a\U0001f48a", "pil pil pil"),
+        ("im so sucidal", "im so suicidal"),  # one edit from a key word
+        ("the steak was overdone", "the steak was overdone"),  # an ordinary neighbour is kept
+        ("tmrw", "tomorow"),
+    ],
+)
+def test_it_reads_medicine_names_emoji_and_misspellings(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_it_knows_brand_and_generic_names_from_a_maintained_list() -> None:
+    assert len(DRUG_NAMES) > 5000
+    for name in [
+        "alprazolam", "xanax", "klonopin", "lorazepam", "oxycodone", "percocet", "fentanyl",
+        "paracetamol", "acetaminophen", "tylenol", "ibuprofen", "advil", "sertraline",
+        "zoloft", "seroquel", "quetiapine", "zolpidem", "ambien", "diphenhydramine",
+        "trazodone", "lithium", "amitriptyline", "gabapentin", "insulin",
+    ]:  # fmt: skip
+        assert is_drug_name(name), name
+    for word in ["today", "coffee", "water", "sleep", "rope", "lean", "bars"]:
+        assert not is_drug_name(word), word
+
+
+def test_it_names_a_category_from_the_stable_list() -> None:
+    assert len(set(CATEGORIES)) == len(CATEGORIES)
+    assert all(category.isidentifier() and category.islower() for category in CATEGORIES)

@@ -1,0 +1,139 @@
+"""Crisis language in a patient's free-text message (CLINICAL.md, flag rules, ``crisis_language``).
+
+A false negative is the worst error, so this errs towards flagging: it reads the words, not the
+intent, and never interprets negation ("I'm not suicidal but..." flags; a clinician reads the
+message). Pure: no Django and no I/O when a message is checked (the medicine names are read
+once, at import).
+
+How a message is read (``normalise.py``): lower case, emoji as words, leetspeak and spelled-out
+letters undone, shorthands and misspellings written out, medicine names read as "pills",
+repeated letters squeezed. Idioms that only look like crisis language ("my phone is about to
+die", "this traffic is killing me") are blanked, then the pattern tables (``patterns.py``) are
+tried, most acute category first (``categories.ORDER``); the first match names the category.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from followup.crisis_language import patterns
+from followup.crisis_language.categories import (
+    BURDEN,
+    CANT_GO_ON,
+    COMMAND_HALLUCINATION,
+    END_LIFE,
+    FAREWELL,
+    HOPELESSNESS,
+    KILL_SELF,
+    MEANS_ACCESS,
+    NO_REASON_TO_LIVE,
+    ORDER,
+    OVERDOSE,
+    PLAN_INTENT,
+    PREPARATION,
+    SELF_HARM,
+    SUICIDE,
+    SUICIDE_METHOD,
+    WANT_TO_DIE,
+)
+from followup.crisis_language.normalise import normalise, read
+
+__all__ = [
+    "BURDEN",
+    "CANT_GO_ON",
+    "CATEGORIES",
+    "COMMAND_HALLUCINATION",
+    "END_LIFE",
+    "FAREWELL",
+    "HOPELESSNESS",
+    "KILL_SELF",
+    "MEANS_ACCESS",
+    "NO_REASON_TO_LIVE",
+    "OVERDOSE",
+    "PLAN_INTENT",
+    "PREPARATION",
+    "SELF_HARM",
+    "SUICIDE",
+    "SUICIDE_METHOD",
+    "WANT_TO_DIE",
+    "CrisisMatch",
+    "contains_crisis_language",
+    "find_crisis_language",
+    "match_crisis_language",
+    "normalise",
+]
+
+CATEGORIES = ORDER
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    """What was found: a stable ``category`` and the normalised ``phrase`` that matched."""
+
+    category: str
+    phrase: str
+
+
+# The same squeeze as the messages get, on a pattern's source, skipping regex escapes such as
+# the b of \bbetter.
+_PATTERN_REPEATS = re.compile(r"(?<!\\)([a-z])\1+")
+
+
+def _squeezed(pattern: str) -> str:
+    return _PATTERN_REPEATS.sub(r"\1", pattern)
+
+
+def _compile(
+    table: tuple[tuple[str, str], ...], prepare: Callable[[str], str] = str
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    ordered = sorted(table, key=lambda row: ORDER.index(row[0]))  # stable within a category
+    return tuple((category, re.compile(prepare(pattern))) for category, pattern in ordered)
+
+
+_IDIOMS = re.compile("|".join(f"(?:{_squeezed(idiom)})" for idiom in patterns.IDIOMS))
+_SQUEEZED = _compile(patterns.PATTERNS, _squeezed)
+_UNSQUEEZED = _compile(patterns.UNSQUEEZED_PATTERNS)
+_LOWERED = _compile(patterns.LOWERED_PATTERNS)
+# One pass that says whether any squeezed pattern can match, so an ordinary message costs one
+# search per reading instead of one per pattern.
+_ANY_SQUEEZED = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _SQUEEZED))
+
+
+def match_crisis_language(text: str) -> CrisisMatch | None:
+    """The first crisis pattern found in ``text``, with its category and normalised phrase."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    forms = read(text)
+    squeezed = tuple(_IDIOMS.sub(" ~ ", form) for form in forms.squeezed)
+    found: list[tuple[int, CrisisMatch]] = []
+    if any(_ANY_SQUEEZED.search(form) for form in squeezed):
+        found += _first(_SQUEEZED, squeezed)
+    found += _first(_UNSQUEEZED, forms.words)
+    found += _first(_LOWERED, (forms.lowered,))
+    if not found:
+        return None
+    return min(found, key=lambda rank_and_match: rank_and_match[0])[1]
+
+
+def _first(
+    table: tuple[tuple[str, re.Pattern[str]], ...], forms: tuple[str, ...]
+) -> list[tuple[int, CrisisMatch]]:
+    for category, pattern in table:
+        for form in forms:
+            hit = pattern.search(form)
+            if hit:
+                return [(ORDER.index(category), CrisisMatch(category, hit.group()))]
+    return []
+
+
+def find_crisis_language(text: str) -> str | None:
+    """The category of crisis language in ``text`` (e.g. ``"suicide"``), or None.
+
+    Returns a category, not the patient's words, so it is safe to store in a flag or a log.
+    """
+    found = match_crisis_language(text)
+    return found.category if found else None
+
+
+def contains_crisis_language(text: str) -> bool:
+    return match_crisis_language(text) is not None
