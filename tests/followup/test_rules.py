@@ -407,8 +407,9 @@ def test_it_gives_every_trigger_its_reasons_priority_and_only_plain_evidence(
     count = ITEM_COUNT[code]
     answers = data.draw(st.lists(st.none() | st.integers(0, 3), min_size=count, max_size=count))
     previous = data.draw(st.none() | st.integers(0, 3 * count))
+    baseline = data.draw(st.none() | st.integers(0, 3 * count))
 
-    triggers = response_triggers(code, answers, previous)
+    triggers = response_triggers(code, answers, previous, baseline)
 
     ranks = [PRIORITIES.index(t.priority) for t in triggers]
     assert ranks == sorted(ranks)
@@ -421,6 +422,10 @@ def test_it_gives_every_trigger_its_reasons_priority_and_only_plain_evidence(
             "value",
             "total",
             "previous_total",
+            "previous_change",
+            "baseline_total",
+            "baseline_change",
+            "reference",
             "change",
             "threshold",
         }
