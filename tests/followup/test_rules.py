@@ -63,6 +63,7 @@ def test_it_names_reasons_and_priorities_as_clinical_md_does() -> None:
         "severe_depression": "high",
         "severe_anxiety": "high",
         "reliable_deterioration": "moderate",
+        "unread_message": "moderate",
     }
 
 
