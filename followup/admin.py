@@ -139,9 +139,10 @@ class FlagEventInline(admin.TabularInline):
 
 @admin.register(models.Flag)
 class FlagAdmin(ClinicScopedAdmin):
-    list_display = ["code", "patient", "reason", "priority", "status", "created_at"]
+    # ``sender``: the number of a text from no patient (then ``patient`` is empty).
+    list_display = ["code", "patient", "sender", "reason", "priority", "status", "created_at"]
     list_filter = ["status", "priority", "reason"]
-    search_fields = ["code"]
+    search_fields = ["code", "sender"]
     raw_id_fields = ["patient", "response", "acknowledged_by", "resolved_by"]
     inlines = [FlagEventInline]
 

@@ -8,27 +8,32 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
-from followup import rules
+from followup import defaults, rules
 from followup.instruments import get_instrument, parse_answer, score
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
     CheckIn,
+    Clinic,
     Clinician,
     Flag,
+    FlagEvent,
     InboundMessage,
     OutboundMessage,
     Patient,
     Response,
 )
+from followup.paging import crisis_text
 from followup.safety import rules_fired
 from followup.services.flags import flag_acknowledge
 from followup.services.patients import patient_opt_in, patient_opt_out
 from followup.services.responses import deterioration_references
+from followup.sms_replies import is_pleasantry, looks_like_answer
 from followup.tokens import check_in_url
 
 logger = logging.getLogger(__name__)
@@ -68,29 +73,33 @@ def question_count(check_in: CheckIn) -> int:
     return sum(get_instrument(code).item_count for code in check_in.instruments)
 
 
-def question_text(check_in: CheckIn, code: str, item_number: int, *, first: bool) -> str:
-    instrument = get_instrument(code)
+def question_number(check_in: CheckIn, code: str, item_number: int) -> int:
+    """The question's place in the whole check-in: GAD-7 item 1 is question 10 of 16."""
     before = 0
     for other in check_in.instruments:
         if other == code:
             break
         before += get_instrument(other).item_count
+    return before + item_number
+
+
+def question_text(check_in: CheckIn, code: str, item_number: int, *, first: bool) -> str:
+    instrument = get_instrument(code)
     return render_sms(
         "question",
         first=first,
         clinic=check_in.patient.clinic.name,
         stem=instrument.stem if item_number == 1 else "",
-        number=before + item_number,
+        number=question_number(check_in, code, item_number),
         count=question_count(check_in),
         item=instrument.items[item_number - 1].text,
         options=instrument.options,
     )
 
 
-def _ask(check_in: CheckIn, code: str, item_number: int, *, first: bool = False) -> None:
-    patient = check_in.patient
-    # The crisis message goes out before the next question (SPEC §7).
-    crisis = (
+def _crisis_pending(patient: Patient) -> OutboundMessage | None:
+    """The crisis message not yet out, if any: what the patient is told next waits for it."""
+    return (
         OutboundMessage.objects.filter(
             patient=patient,
             purpose="crisis",
@@ -99,9 +108,28 @@ def _ask(check_in: CheckIn, code: str, item_number: int, *, first: bool = False)
         .order_by("-pk")
         .first()
     )
+
+
+def _question_key(check_in: CheckIn, code: str, item_number: int) -> str:
+    return f"check-in:{check_in.pk}:question:{code}:{item_number}"
+
+
+def _ask(
+    check_in: CheckIn,
+    code: str,
+    item_number: int,
+    *,
+    first: bool = False,
+    again: str = "",
+    after: OutboundMessage | None = None,
+) -> None:
+    """Send the question (once; ``again`` names a deliberate second asking)."""
+    patient = check_in.patient
+    key = _question_key(check_in, code, item_number)
     message_queue(
-        after=crisis,
-        key=f"check-in:{check_in.pk}:question:{code}:{item_number}",
+        # The crisis message goes out before the next question (SPEC §7).
+        after=_crisis_pending(patient) or after,
+        key=f"{key}:{again}" if again else key,
         to=patient.phone,
         body=question_text(check_in, code, item_number, first=first),
         purpose="question",
@@ -118,10 +146,12 @@ def _say(
     *,
     check_in: CheckIn | None = None,
     purpose: str | None = None,
+    after: OutboundMessage | None = None,
     **context: object,
-) -> None:
+) -> OutboundMessage:
     clinic = patient.clinic
-    message_queue(
+    return message_queue(
+        after=after,
         key=key,
         to=patient.phone,
         body=render_sms(
@@ -152,7 +182,23 @@ def open_check_in(check_in: CheckIn, *, now: dt.datetime) -> None:
         check_in.current_item = 1
     check_in.save()
     if patient.channel == "sms":
-        _ask(check_in, check_in.current_instrument, 1, first=True)
+        older = _conversation(patient, exclude=check_in.pk, lock=False)
+        if older is None:
+            _ask(check_in, check_in.current_instrument, 1, first=True)
+        else:
+            # Two sessions close together leave two check-ins open. A reply answers the question
+            # the patient read last, so one conversation runs at a time: the older check-in's
+            # waiting question (perhaps PHQ-9 item 9) is asked again now, and this check-in's
+            # first question follows when that one is finished (``_answer``), or when the older
+            # one has closed (``send_reminder``, or the patient's next text). Answering the newer
+            # one first would leave the older one's item 9 unasked, silently.
+            _ask(
+                older,
+                older.current_instrument,
+                older.current_item,
+                first=older.status == CheckIn.Status.SENT,
+                again=f"before:{check_in.pk}",
+            )
     else:
         _say(
             patient,
@@ -165,6 +211,13 @@ def open_check_in(check_in: CheckIn, *, now: dt.datetime) -> None:
 
 def send_reminder(check_in: CheckIn) -> None:
     if check_in.channel == "sms" and check_in.current_instrument:
+        if not _question_sent(check_in):
+            # Held behind an older check-in (``open_check_in``): once that one has closed, the
+            # reminder is this check-in's first question itself.
+            current = _conversation(check_in.patient, lock=False)
+            if current is None or current.pk == check_in.pk:
+                _ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
+                return
         _say(check_in.patient, f"check-in:{check_in.pk}:reminder", "reminder", check_in=check_in)
     else:
         _say(
@@ -218,8 +271,11 @@ def handle_inbound(inbound_id: int) -> str:
         )
         for message in waiting:
             if patient is None:
-                message.status = InboundMessage.Status.IGNORED
-                logger.info("inbound %s from an unknown sender ignored", message.pk)
+                message.status = (
+                    InboundMessage.Status.HANDLED
+                    if _from_unknown_sender(message)
+                    else InboundMessage.Status.IGNORED
+                )
             else:
                 message.patient = patient
                 message.status = InboundMessage.Status.HANDLED
@@ -263,16 +319,56 @@ def _clinician_ack(message: InboundMessage, code: str) -> bool:
     return True
 
 
-def _open_check_in(patient: Patient) -> CheckIn | None:
-    return (
+# How long after a check-in closed a reply may still be its late answer to item 9.
+LATE_WINDOW = dt.timedelta(hours=72)
+
+
+def _open_check_ins(patient: Patient) -> list[CheckIn]:
+    """The patient's open check-ins, oldest first (usually one)."""
+    return list(
         CheckIn.objects.select_for_update()
         .filter(patient=patient, status__in=OPEN, expires_at__gt=timezone.now())
-        .order_by("-sent_at")
-        .first()
+        .order_by("sent_at", "pk")
     )
 
 
+def _conversation(
+    patient: Patient, *, exclude: int | None = None, lock: bool = True
+) -> CheckIn | None:
+    """The SMS check-in the patient's next reply answers: the oldest open one with a question
+    waiting (see ``open_check_in`` for why the oldest)."""
+    queryset = CheckIn.objects.select_for_update() if lock else CheckIn.objects.all()
+    queryset = queryset.filter(
+        patient=patient, status__in=OPEN, expires_at__gt=timezone.now()
+    ).exclude(current_instrument="")
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    return queryset.order_by("sent_at", "pk").first()
+
+
+def _question_sent(check_in: CheckIn) -> bool:
+    """Whether the waiting question was ever sent: not when it is held behind an older
+    check-in. Asked only of a check-in not yet started (once started, it was)."""
+    if check_in.status != CheckIn.Status.SENT:
+        return True
+    key = _question_key(check_in, check_in.current_instrument, check_in.current_item)
+    return OutboundMessage.objects.filter(idempotency_key=key).exists()
+
+
+def _about(
+    triggers: list[rules.Trigger], message: InboundMessage, **more: object
+) -> list[rules.Trigger]:
+    """The triggers, naming the message by id (never its words) for the dashboard to show."""
+    return [
+        dataclasses.replace(trigger, detail={**trigger.detail, "inbound": message.pk, **more})
+        for trigger in triggers
+    ]
+
+
 def _handle(patient: Patient, message: InboundMessage) -> None:
+    """One text from a patient. Keywords first; then the answer to the waiting question; what
+    is no answer is read for safety in every state (CLINICAL.md: a check-in open, none, expired,
+    or after STOP), and what is left is a message for the clinic to read."""
     key = f"inbound:{message.message_sid}"
     word = keyword(message.body)
     if word == "stop":
@@ -288,28 +384,234 @@ def _handle(patient: Patient, message: InboundMessage) -> None:
     if word == "help":
         _say(patient, f"{key}:help", "help")
         return
-    check_in = _open_check_in(patient)
+    open_check_ins = _open_check_ins(patient)
+    check_in = next((c for c in open_check_ins if c.current_instrument), None)
     if word == "link":
-        if check_in is not None:
-            _say(patient, f"{key}:link", "link", check_in=check_in, url=check_in_url(check_in.pk))
+        target = check_in or (open_check_ins[0] if open_check_ins else None)
+        if target is not None:
+            _say(patient, f"{key}:link", "link", check_in=target, url=check_in_url(target.pk))
         else:
             _say(patient, f"{key}:link", "no_check_in")
         return
+    if check_in is not None and not _question_sent(check_in):
+        # Held behind an older check-in that has closed since: this text answered the older
+        # one's question, late. Then this check-in begins.
+        _outside_check_in(patient, message, key)
+        _ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
+        return
+    if check_in is not None:
+        _in_check_in(patient, check_in, message, key)
+    else:
+        _outside_check_in(patient, message, key)
+
+
+def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, key: str) -> None:
+    code, item = check_in.current_instrument, check_in.current_item
+    instrument = get_instrument(code)
     value = parse_answer(message.body)
-    if check_in is not None and check_in.current_instrument and value is not None:
+    if value is not None:
         _answer(check_in, value, key)
         return
-    # Free text: any message that is not an answer or a keyword is read for crisis language.
-    # The flag's evidence names the message by id (never its words), for the dashboard to show.
-    triggers = [
-        dataclasses.replace(trigger, detail={**trigger.detail, "inbound": message.pk})
-        for trigger in rules.message_triggers(message.body)
+    number = question_number(check_in, code, item)
+    count = question_count(check_in)
+    if rules.is_item_9(code, item):
+        # CLINICAL.md fail-safe: at item 9 whatever is not unambiguously 0 raises the flag at
+        # once (pages, crisis message), then the exact option is asked. The check-in stays on
+        # item 9; its exact answer is stored as usual and does not page again (``paging``).
+        response = Response.objects.filter(check_in=check_in, instrument=code).first()
+        triggers = _about(rules.item_9_reply_triggers(message.body), message, check_in=check_in.pk)
+        rules_fired(patient=patient, triggers=triggers, source="sms", response=response)
+        _say(
+            patient,
+            f"{key}:exact",
+            "item9_exact",
+            check_in=check_in,
+            after=_crisis_pending(patient),
+            number=number,
+            count=count,
+            options=instrument.options,
+        )
+        return
+    crisis = _about(rules.message_triggers(message.body), message)
+    if crisis:
+        rules_fired(patient=patient, triggers=crisis, source="sms")
+    elif not (looks_like_answer(message.body) or is_pleasantry(message.body)):
+        # Words for the clinic to read: said so, and how to answer the waiting question.
+        rules_fired(
+            patient=patient,
+            triggers=_about(rules.unread_message_triggers(), message),
+            source="sms",
+        )
+        _say(
+            patient,
+            f"{key}:unread",
+            "unread_in_check_in",
+            check_in=check_in,
+            number=number,
+            count=count,
+            options=instrument.options,
+        )
+        return
+    _say(
+        patient,
+        f"{key}:reprompt",
+        "reprompt",
+        check_in=check_in,
+        after=_crisis_pending(patient) if crisis else None,
+        options=instrument.options,
+    )
+
+
+def _outside_check_in(patient: Patient, message: InboundMessage, key: str) -> None:
+    """A text with no question waiting: late, stray, or after STOP. Item-9-like replies and
+    crisis language still page; anything else is a message for the clinic to read."""
+    body = message.body
+    closed = _recently_closed(patient)
+    if closed is not None and _late_item_9(patient, closed, message):
+        return
+    crisis = _about(rules.message_triggers(body), message)
+    if crisis:
+        rules_fired(patient=patient, triggers=crisis, source="sms")
+        return
+    if is_pleasantry(body):
+        return
+    rules_fired(
+        patient=patient,
+        triggers=_about(
+            rules.unread_message_triggers(),
+            message,
+            **({"check_in": closed.pk, "late": True} if closed is not None else {}),
+        ),
+        source="sms",
+    )
+    if closed is not None and looks_like_answer(body):
+        _say(patient, f"check-in:{closed.pk}:closed", "check_in_closed", check_in=closed)
+        return
+    # An acknowledgement at most once a day: the patient is not left wondering, nor flooded.
+    today = timezone.localdate(timezone=_zone(patient))
+    _say(patient, f"patient:{patient.pk}:unread:{today.isoformat()}", "unread")
+
+
+def _zone(patient: Patient) -> ZoneInfo:
+    try:
+        return ZoneInfo(patient.timezone)
+    except (ValueError, KeyError):
+        return ZoneInfo(patient.clinic.timezone)
+
+
+def _recently_closed(patient: Patient) -> CheckIn | None:
+    """The patient's most recent SMS check-in that closed unfinished (expired, or past its
+    expiry and not yet swept) within ``LATE_WINDOW``."""
+    now = timezone.now()
+    return (
+        CheckIn.objects.filter(
+            patient=patient,
+            channel="sms",
+            status__in=[CheckIn.Status.EXPIRED, *OPEN],
+            expires_at__lte=now,
+            expires_at__gt=now - LATE_WINDOW,
+        )
+        .order_by("-expires_at", "-pk")
+        .first()
+    )
+
+
+def _late_item_9(patient: Patient, closed: CheckIn, message: InboundMessage) -> bool:
+    """A reply to a check-in that closed while PHQ-9 item 9 was the question waiting (it was
+    asked, and has no answer). Whatever is not unambiguously 0 raises ``suicidal_ideation``,
+    marked late; a clear 1-3 is stored on that check-in's PHQ-9. Returns whether it did."""
+    if "phq9" not in closed.instruments:
+        return False
+    value = parse_answer(message.body)
+    if value == 0:
+        return False
+    response = Response.objects.select_for_update().filter(check_in=closed, instrument="phq9")
+    response = response.first()
+    asked = OutboundMessage.objects.filter(
+        check_in=closed,
+        purpose="question",
+        idempotency_key__startswith=_question_key(closed, "phq9", rules.SUICIDAL_IDEATION_ITEM),
+    ).exists()
+    item = rules.SUICIDAL_IDEATION_ITEM - 1
+    if response is None or not asked or response.answers[item] is not None:
+        return False
+    if value is None and (
+        FlagEvent.objects.filter(
+            flag__patient=patient,
+            flag__reason=Flag.Reason.SUICIDAL_IDEATION,
+            kind__in=["raised", "trigger_added"],
+            detail__check_in=closed.pk,
+            detail__item=rules.SUICIDAL_IDEATION_ITEM,
+        ).exists()
+    ):
+        # Item 9 of that check-in already raised the flag for an unclear reply: a second one
+        # is read as any other text (crisis language, or a message to read).
+        return False
+    if value is not None:
+        answers = list(response.answers)
+        answers[item] = value
+        response.answers = answers
+        response.save(update_fields=["answers", "updated_at"])
+    triggers = _about(
+        rules.item_9_reply_triggers(message.body), message, check_in=closed.pk, late=True
+    )
+    rules_fired(patient=patient, triggers=triggers, source="sms", response=response)
+    return True
+
+
+# Texts from a number that is no patient's ---------------------------------------------------
+
+
+def clinics_texted(to_number: str) -> list[Clinic]:
+    """The clinic that owns the number texted; else the only clinic; else every clinic (when in
+    doubt, flag: an unread crisis is worse than a flag another clinic resolves)."""
+    if to_number:
+        owners = list(Clinic.objects.filter(phone=to_number).select_related("escalation_policy"))
+        if owners:
+            return owners
+    return list(Clinic.objects.select_related("escalation_policy").order_by("pk"))
+
+
+def _from_unknown_sender(message: InboundMessage) -> bool:
+    """Crisis language from a number that is no patient's raises a critical flag in the clinic
+    it texted, naming the sender, and gets the crisis resources (at most once a day per
+    number). Anything else stays ignored. Returns whether it was handled."""
+    triggers = _about(rules.message_triggers(message.body), message)
+    clinics = clinics_texted(message.to_number) if triggers else []
+    if not clinics:
+        logger.info("inbound %s from an unknown sender ignored", message.pk)
+        return False
+    fired = [
+        event
+        for clinic in clinics
+        for event in rules_fired(
+            patient=None, clinic=clinic, sender=message.from_number, triggers=triggers, source="sms"
+        )
     ]
-    if triggers:
-        rules_fired(patient=patient, triggers=triggers, source="sms")
-    if check_in is not None and check_in.current_instrument:
-        instrument = get_instrument(check_in.current_instrument)
-        _say(patient, f"{key}:reprompt", "reprompt", check_in=check_in, options=instrument.options)
+    owner = clinics[0] if len(clinics) == 1 else None
+    zone = ZoneInfo(owner.timezone if owner else clinics[0].timezone)
+    today = timezone.localdate(timezone=zone)
+    if owner is not None:
+        # The owning clinic's own crisis message: its resources, its number, and that the
+        # on-call clinician is being told only when a page really went out.
+        body = crisis_text(owner, clinician_told=any(event.paged for event in fired))
+    else:
+        body = render_sms(
+            "crisis_resources",
+            clinic="",
+            crisis_line=defaults.CRISIS_LINE,
+            emergency_line=defaults.EMERGENCY_LINE,
+        )
+    message_queue(
+        key=f"unknown:{message.from_number}:crisis:{today.isoformat()}",
+        to=message.from_number,
+        body=body,
+        purpose="crisis",
+        clinic=clinics[0],
+        queue=PAGES_QUEUE,
+    )
+    logger.info("inbound %s from an unknown sender flagged in %s clinics", message.pk, len(clinics))
+    return True
 
 
 def _answer(check_in: CheckIn, value: int, key: str) -> None:
@@ -328,14 +630,18 @@ def _answer(check_in: CheckIn, value: int, key: str) -> None:
     answers[item - 1] = value
     response.answers = answers
     response.save(update_fields=["answers", "updated_at"])
-    # Item 9 counts the moment it arrives, complete or not (CLINICAL.md).
-    rules_fired(
-        patient=check_in.patient,
-        triggers=rules.answer_triggers(code, item, value)
-        + rules.partial_triggers(code, answers, before),
-        source="sms",
-        response=response,
-    )
+    # Item 9 counts the moment it arrives, complete or not (CLINICAL.md). Its trigger names the
+    # check-in, so an exact answer after an unclear reply is known as the same report.
+    triggers = rules.answer_triggers(code, item, value)
+    if rules.is_item_9(code, item):
+        triggers = [
+            dataclasses.replace(t, detail={**t.detail, "check_in": check_in.pk}) for t in triggers
+        ]
+        if not value:
+            _clarified_as_0(check_in)
+    # Answered items that already reach a severe total count now too, before the last one.
+    triggers += rules.partial_triggers(code, answers, before)
+    rules_fired(patient=check_in.patient, triggers=triggers, source="sms", response=response)
     if item < instrument.item_count:
         _move(check_in, code, item + 1)
         return
@@ -350,7 +656,37 @@ def _answer(check_in: CheckIn, value: int, key: str) -> None:
     check_in.current_instrument = ""
     check_in.current_item = None
     check_in.save()
-    _say(check_in.patient, f"check-in:{check_in.pk}:thanks", "thanks", check_in=check_in)
+    thanks = _say(check_in.patient, f"check-in:{check_in.pk}:thanks", "thanks", check_in=check_in)
+    # A newer check-in held behind this one (``open_check_in``) begins now.
+    following = _conversation(check_in.patient, exclude=check_in.pk)
+    if following is not None:
+        _ask(
+            following,
+            following.current_instrument,
+            following.current_item,
+            first=following.status == CheckIn.Status.SENT,
+            again="" if not _question_sent(following) else f"after:{check_in.pk}",
+            after=thanks,
+        )
+
+
+def _clarified_as_0(check_in: CheckIn) -> None:
+    """Item 9 answered 0 after an unclear reply had raised the flag: the clinician sees it on
+    the flag's timeline (the flag stays theirs to resolve)."""
+    flag = Flag.objects.filter(
+        patient_id=check_in.patient_id,
+        reason=Flag.Reason.SUICIDAL_IDEATION,
+        status__in=Flag.UNRESOLVED,
+    ).first()
+    if flag is not None and any(
+        isinstance(entry, dict)
+        and entry.get("reply") == "unclear"
+        and entry.get("check_in") == check_in.pk
+        for entry in flag.evidence
+    ):
+        FlagEvent.objects.create(
+            flag=flag, kind="item_9_clarified", detail={"value": 0, "check_in": check_in.pk}
+        )
 
 
 def _move(check_in: CheckIn, code: str, item: int) -> None:

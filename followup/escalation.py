@@ -38,6 +38,7 @@ REASON_TEXT = {
     Flag.Reason.SEVERE_DEPRESSION: "severe depression answers",
     Flag.Reason.SEVERE_ANXIETY: "severe anxiety answers",
     Flag.Reason.RELIABLE_DETERIORATION: "marked worsening",
+    Flag.Reason.UNREAD_MESSAGE: "a message to read",
 }
 
 
@@ -189,8 +190,16 @@ def _targets(
     return list(unique.values()), gap
 
 
+def cannot_be_texted(flag: Flag) -> bool:
+    """The patient sent STOP or never consented to SMS: the clinician must call, and the page
+    says so (the patient got no crisis message by SMS either)."""
+    patient = flag.patient
+    return patient is not None and (patient.opted_out or not patient.sms_consent)
+
+
 def _page_body(flag: Flag, channel: str, target: Target) -> str:
     reason = REASON_TEXT.get(flag.reason, flag.reason)
+    cannot_text = cannot_be_texted(flag)
     if channel == OutboundMessage.Channel.VOICE:
         from django.urls import reverse
 
@@ -200,10 +209,12 @@ def _page_body(flag: Flag, channel: str, target: Target) -> str:
             + f"?f={flag.pk}&amp;c={target.clinician.pk if target.clinician else 0}"
         )
         spoken_code = " ".join(flag.code)
+        whose = "A patient's" if flag.patient_id else "From an unknown number:"
+        call = " The patient cannot be texted: call them." if cannot_text else ""
         return (
             '<?xml version="1.0" encoding="UTF-8"?><Response>'
             f'<Gather numDigits="1" action="{action}" method="POST" timeout="10">'
-            f"<Say>Follow-up alert. {flag.priority}. A patient's {reason}. "
+            f"<Say>Follow-up alert. {flag.priority}. {whose} {reason}.{call} "
             f"Flag {spoken_code}. Press 1 to acknowledge.</Say>"
             f"<Say>Again: flag {spoken_code}. Press 1 to acknowledge.</Say></Gather>"
             "<Say>Not acknowledged. The alert stays open.</Say></Response>"
@@ -212,7 +223,10 @@ def _page_body(flag: Flag, channel: str, target: Target) -> str:
         "page",
         priority=flag.priority,
         reason=reason,
-        initials=flag.patient.initials,
+        initials=flag.patient.initials if flag.patient is not None else "",
+        # A number that is no patient's: its last four digits stand in for the initials.
+        sender_last4=flag.sender[-4:] if flag.patient is None else "",
+        cannot_text=cannot_text,
         code=flag.code,
         url=f"{settings.PUBLIC_BASE_URL}/dashboard/flags/{flag.pk}/",
     )

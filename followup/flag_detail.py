@@ -76,12 +76,26 @@ def evidence_text(detail: dict) -> tuple[str, str]:
 
     instrument = INSTRUMENTS.get(str(detail.get("instrument")))
     name = instrument.name if instrument else str(detail.get("instrument", ""))
+    late = " after the check-in had closed" if detail.get("late") else ""
+    if instrument and detail.get("reply") == "unclear":
+        item = next((i for i in instrument.items if i.number == detail.get("item")), None)
+        words = ""
+        if "category" in detail:
+            kind = CRISIS_CATEGORY.get(detail["category"], str(detail["category"]))
+            words = f", with words about {kind.replace('_', ' ')}"
+        return (
+            f"{name} item {detail.get('item')}: the reply{late} was not a clear answer{words}, "
+            "so it counts as positive (fail-safe)",
+            item.text if item else "",
+        )
+    if detail.get("unread"):
+        return f"A text message for a clinician to read{late}", ""
     if instrument and "item" in detail and "value" in detail:
         item = next((i for i in instrument.items if i.number == detail["item"]), None)
         option = next((o for o in instrument.options if o.value == detail["value"]), None)
         words = f" ({option.label})" if option else ""
         return (
-            f"{name} item {detail['item']} answered {detail['value']}{words}",
+            f"{name} item {detail['item']} answered {detail['value']}{words}{late}",
             item.text if item else "",
         )
     if instrument and "reference" in detail and "total" in detail:
@@ -145,10 +159,11 @@ def _deterioration_text(name: str, detail: dict) -> str:
 
 
 def flag_evidence(flag: Flag) -> list[Evidence]:
-    """Each trigger of the flag, oldest first. For crisis language, the patient's message that
-    raised it: named by id in the evidence, or, for triggers stored before the id was, the one
-    being handled when the trigger was stored (received before it, marked handled after it).
-    One query per crisis-language trigger, at most ten."""
+    """Each trigger of the flag, oldest first. For a text message (crisis language, a message to
+    read, an unclear reply to item 9), the message that raised it: named by id in the evidence,
+    or, for crisis-language triggers stored before the id was, the one being handled when the
+    trigger was stored (received before it, marked handled after it). One query per such
+    trigger, at most ten."""
     from followup.models import InboundMessage
 
     entries = flag.evidence if isinstance(flag.evidence, list) else [flag.evidence]
@@ -160,12 +175,15 @@ def flag_evidence(flag: Flag) -> list[Evidence]:
         at = _parse_at(detail.get("at"))
         text, quote = evidence_text(detail)
         message = None
-        if "category" in detail and at is not None and lookups < 10:
+        if ("category" in detail or detail.get("inbound")) and at is not None and lookups < 10:
             lookups += 1
-            if "inbound" in detail:
-                candidates = InboundMessage.objects.filter(
-                    patient_id=flag.patient_id, pk=detail["inbound"]
+            if detail.get("inbound"):
+                sender = (
+                    {"patient_id": flag.patient_id}
+                    if flag.patient_id
+                    else {"patient__isnull": True, "from_number": flag.sender}
                 )
+                candidates = InboundMessage.objects.filter(pk=detail["inbound"], **sender)
             else:
                 candidates = InboundMessage.objects.filter(
                     patient_id=flag.patient_id, received_at__lte=at, handled_at__gte=at

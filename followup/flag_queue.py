@@ -163,7 +163,7 @@ class QueueRow:
     priority_label: str
     reason_label: str
     status: str
-    patient_id: int
+    patient_id: int | None  # None for a text from a number that is no patient's
     patient_name: str
     opted_out: bool
     created_at: dt.datetime
@@ -241,9 +241,13 @@ def _row(flag: Flag, paged: tuple[PagedPerson, ...], now: dt.datetime) -> QueueR
         priority_label=flag.get_priority_display(),
         reason_label=flag.get_reason_display(),
         status=flag.status,
-        patient_id=flag.patient.pk,
-        patient_name=f"{flag.patient.first_name} {flag.patient.last_name}",
-        opted_out=flag.patient.opted_out,
+        patient_id=flag.patient_id,
+        patient_name=(
+            f"{flag.patient.first_name} {flag.patient.last_name}"
+            if flag.patient is not None
+            else f"Unknown sender, {masked_number(flag.sender)}"
+        ),
+        opted_out=flag.patient.opted_out if flag.patient is not None else False,
         created_at=flag.created_at,
         escalation_level=flag.escalation_level,
         acknowledged_by=(

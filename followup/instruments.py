@@ -4,12 +4,14 @@ Everything here is plain Python over plain data: no Django, no database. Texts a
 wording and are shown to patients verbatim; LOINC codes are the ones CLINICAL.md lists.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from followup.errors import DomainError
+
+# Reading an SMS reply as an answer lives beside the instruments; imported from here too.
+from followup.sms_replies import parse_answer as parse_answer
 
 
 @dataclass(frozen=True)
@@ -379,42 +381,3 @@ def prorated_total(code: str, answers: Sequence[object]) -> int | None:
         return None
     # round_half_up(sum * n / k) == floor((2 * sum * n + k) / (2 * k))
     return (2 * sum(answered) * len(values) + len(answered)) // (2 * len(answered))
-
-
-# --- SMS answers ----------------------------------------------------------------------------
-
-# An optional digit, an optional option label, or both when they agree: "2", "2.", "(2)",
-# "Several days", "2 - more than half the days". Spacing inside the words is forgiven.
-_LABEL_PATTERNS: dict[int, str] = {
-    0: r"not\s*at\s*all",
-    1: r"several\s*days?",
-    2: r"more\s*than\s*half(?:\s*(?:of\s*)?the\s*days?)?",
-    3: r"nearly\s*every\s*days?",
-}
-_ANSWER = re.compile(
-    r"(?:(?P<digit>[0-3])(?:\s*[-=:.)]\s*|\s+)?)?"
-    r"(?P<label>" + "|".join(f"(?P<l{value}>{p})" for value, p in _LABEL_PATTERNS.items()) + ")?"
-)
-# Punctuation allowed around an answer. Not "-" or "+": "-1" must not read as 1.
-_SURROUNDING = " \t\r\n.,!?;:'\"()[]{}*_~"
-
-
-def parse_answer(text: str) -> int | None:
-    """The option value a patient's SMS reply means, or None when it is not a clear answer.
-
-    Accepts "0" to "3" (with surrounding spaces or punctuation) and the option labels in any
-    case. "4", "10", "-1" and "2 or 3" are not answers.
-    """
-    if not isinstance(text, str):
-        return None
-    cleaned = " ".join(text.lower().split()).strip(_SURROUNDING)
-    match = _ANSWER.fullmatch(cleaned)
-    if match is None or not cleaned:
-        return None
-    digit = match.group("digit")
-    label = next((value for value in _LABEL_PATTERNS if match.group(f"l{value}") is not None), None)
-    if digit is not None and label is not None and int(digit) != label:
-        return None  # "1 nearly every day": contradictory, ask again
-    if digit is not None:
-        return int(digit)
-    return label

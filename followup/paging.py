@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 
 def on_fired(fired: Fired) -> bool:
     flag = fired.flag
+    if clarifies_unclear_reply(fired):
+        # The exact option asked for after an unclear reply to item 9: the same report made
+        # precise. The fail-safe already paged for it and sent the crisis message; the value is
+        # on the flag (its evidence and timeline), and nobody is paged twice for one answer.
+        return False
     critical = fired.trigger.priority == Flag.Priority.CRITICAL
     if not fired.created and critical and flag.status == Flag.Status.ACKNOWLEDGED:
         # New danger on a flag someone already holds: it needs a new acknowledgement.
@@ -46,13 +51,34 @@ def crisis_text(clinic: Clinic, *, clinician_told: bool) -> str:
     )
 
 
+def clarifies_unclear_reply(fired: Fired) -> bool:
+    """Whether this trigger is the exact answer to a PHQ-9 item 9 whose unclear reply, to the
+    same question of the same check-in, already raised this (still unresolved) flag."""
+    detail = fired.trigger.detail
+    if fired.created or "value" not in detail or detail.get("check_in") is None:
+        return False
+    earlier = fired.flag.evidence[:-1] if isinstance(fired.flag.evidence, list) else []
+    return any(
+        isinstance(entry, dict)
+        and entry.get("reply") == "unclear"
+        and entry.get("check_in") == detail["check_in"]
+        and entry.get("item") == detail.get("item")
+        for entry in earlier
+    )
+
+
 def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
     """988, 911, the clinic's number and, only when a page really went out, that the on-call
     clinician is being told. Never echoes answers or scores. Not by SMS to a patient who sent
-    STOP. A flag for a number that is no patient's answers that number."""
+    STOP.
+
+    A flag with no patient (an unknown sender) gets nothing here: the conversation answers such
+    a number with the crisis resources at most once a day, however many flags it raises."""
     patient = flag.patient
-    clinic = flag.clinic
-    if patient is not None and (patient.opted_out or not patient.sms_consent):
+    if patient is None:
+        return
+    clinic = patient.clinic
+    if patient.opted_out or not patient.sms_consent:
         FlagEvent.objects.create(
             flag=flag,
             kind="crisis_message_not_sent",
@@ -61,7 +87,7 @@ def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
         return
     message = message_queue(
         key=f"crisis:{flag.pk}:{len(flag.evidence)}",
-        to=patient.phone if patient is not None else flag.sender,
+        to=patient.phone,
         body=crisis_text(clinic, clinician_told=clinician_told),
         purpose="crisis",
         clinic=clinic,

@@ -24,6 +24,7 @@ from followup.instruments import (
     validate_answer,
     validate_answers,
 )
+from followup.sms_replies import parse_answer
 
 __all__ = [
     "CRISIS_LANGUAGE",
@@ -40,15 +41,19 @@ __all__ = [
     "SEVERE_TOTAL",
     "SUICIDAL_IDEATION",
     "SUICIDAL_IDEATION_ITEM",
+    "UNREAD_MESSAGE",
     "Trigger",
     "answer_triggers",
     "contains_crisis_language",
     "find_crisis_language",
+    "is_item_9",
+    "item_9_reply_triggers",
     "match_crisis_language",
     "message_triggers",
     "partial_triggers",
     "prorated_triggers",
     "response_triggers",
+    "unread_message_triggers",
 ]
 
 PRIORITY_CRITICAL = "critical"
@@ -62,6 +67,7 @@ CRISIS_LANGUAGE = "crisis_language"
 SEVERE_DEPRESSION = "severe_depression"
 SEVERE_ANXIETY = "severe_anxiety"
 RELIABLE_DETERIORATION = "reliable_deterioration"
+UNREAD_MESSAGE = "unread_message"
 
 PRIORITY_OF: dict[str, str] = {
     SUICIDAL_IDEATION: PRIORITY_CRITICAL,
@@ -69,6 +75,8 @@ PRIORITY_OF: dict[str, str] = {
     SEVERE_DEPRESSION: PRIORITY_HIGH,
     SEVERE_ANXIETY: PRIORITY_HIGH,
     RELIABLE_DETERIORATION: PRIORITY_MODERATE,
+    # Shown to clinicians to read, never paged (moderate pages nobody).
+    UNREAD_MESSAGE: PRIORITY_MODERATE,
 }
 REASONS: tuple[str, ...] = tuple(PRIORITY_OF)
 
@@ -271,3 +279,37 @@ def message_triggers(text: str) -> list[Trigger]:
     if category is None:
         return []
     return [_trigger(CRISIS_LANGUAGE, category=category)]
+
+
+def is_item_9(code: str, item_number: int | None) -> bool:
+    """Whether the question is PHQ-9 item 9, the one whose every reply is read for safety."""
+    return code == PHQ9.code and item_number == SUICIDAL_IDEATION_ITEM
+
+
+def item_9_reply_triggers(text: str) -> list[Trigger]:
+    """The reply to PHQ-9 item 9 as SMS text, with the CLINICAL.md fail-safe.
+
+    - a clear 0 ("0", "not at all", "no", "never", ...) fires nothing;
+    - a clear 1-3 fires ``suicidal_ideation`` as ``answer_triggers`` does;
+    - anything else, not being unambiguously 0, fires ``suicidal_ideation`` too, marked
+      ``reply: "unclear"`` (with the crisis-language category when there is one). The detail
+      says the reply was not a clear answer, never what it said.
+    """
+    value = parse_answer(text)
+    if value is not None:
+        return answer_triggers(PHQ9.code, SUICIDAL_IDEATION_ITEM, value)
+    detail: dict[str, Any] = {
+        "instrument": PHQ9.code,
+        "item": SUICIDAL_IDEATION_ITEM,
+        "reply": "unclear",
+    }
+    category = find_crisis_language(text)
+    if category is not None:
+        detail["category"] = category
+    return [_trigger(SUICIDAL_IDEATION, **detail)]
+
+
+def unread_message_triggers() -> list[Trigger]:
+    """``unread_message`` (moderate, never paged): a patient's message that is no answer, no
+    keyword and no crisis language, for a clinician to read. The caller names the message."""
+    return [_trigger(UNREAD_MESSAGE, unread=True)]

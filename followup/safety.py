@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from followup.models import Flag, Patient, Response
+from followup.models import Clinic, Flag, Patient, Response
 from followup.rules import Trigger
 from followup.services.flags import flag_raise
 
@@ -54,14 +54,20 @@ def on_trigger(fired: Fired) -> bool:
 
 def rules_fired(
     *,
-    patient: Patient,
+    patient: Patient | None,
     triggers: Iterable[Trigger],
     source: str,
     response: Response | None = None,
+    clinic: Clinic | None = None,
+    sender: str = "",
 ) -> list[Fired]:
+    """Raise each trigger's flag and hand it on. ``patient`` None is a text from a number that is
+    no patient's: the flag is ``clinic``'s and names the ``sender``."""
     fired = []
     for trigger in triggers:
-        flag, created = flag_raise(patient=patient, trigger=trigger, response=response)
+        flag, created = flag_raise(
+            patient=patient, trigger=trigger, response=response, clinic=clinic, sender=sender
+        )
         event = Fired(flag=flag, trigger=trigger, created=created, source=source)
         fired.append(replace(event, paged=on_trigger(event)))
     return fired

@@ -16,7 +16,9 @@ class FlagSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "code",
+            # None for a text from a number that is no patient's: ``sender`` is that number.
             "patient",
+            "sender",
             "response",
             "reason",
             "priority",

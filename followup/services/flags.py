@@ -3,7 +3,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followup.models import Flag, FlagEvent, Patient, Response
+from followup.models import Clinic, Flag, FlagEvent, Patient, Response
 from followup.rules import Trigger
 
 # No 0/O or 1/I/L: a clinician reads the code off a page and types it back in "ACK <code>".
@@ -16,12 +16,27 @@ def new_flag_code() -> str:
 
 
 def flag_raise(
-    *, patient: Patient, trigger: Trigger, response: Response | None = None
+    *,
+    patient: Patient | None,
+    trigger: Trigger,
+    response: Response | None = None,
+    clinic: Clinic | None = None,
+    sender: str = "",
 ) -> tuple[Flag, bool]:
     """Raise the flag of ``trigger`` for ``patient``, or add the trigger to the unresolved flag
     of the same reason (CLINICAL.md: one open flag per patient and reason, never a silent
     duplicate). Returns the flag and whether it is new.
+
+    With no patient (a text from a number that is no patient's) the flag is ``clinic``'s and
+    names the ``sender``: one unresolved flag per clinic, sender and reason.
     """
+    if patient is not None:
+        clinic = patient.clinic
+        same = {"patient": patient}
+    elif clinic is not None and sender:
+        same = {"clinic": clinic, "sender": sender, "patient__isnull": True}
+    else:
+        raise ValueError("a flag needs a patient, or a clinic and a sender")
     evidence = {
         **trigger.detail,
         "response": response.pk if response is not None else None,
@@ -32,7 +47,7 @@ def flag_raise(
             with transaction.atomic():
                 existing = (
                     Flag.objects.select_for_update()
-                    .filter(patient=patient, reason=trigger.reason, status__in=Flag.UNRESOLVED)
+                    .filter(**same, reason=trigger.reason, status__in=Flag.UNRESOLVED)
                     .first()
                 )
                 if existing is not None:
@@ -40,10 +55,11 @@ def flag_raise(
                     existing.save(update_fields=["evidence"])
                     FlagEvent.objects.create(flag=existing, kind="trigger_added", detail=evidence)
                     return existing, False
-                policy = patient.clinic.escalation_policy
+                policy = clinic.escalation_policy
                 flag = Flag.objects.create(
-                    clinic=patient.clinic,
+                    clinic=clinic,
                     patient=patient,
+                    sender="" if patient is not None else sender,
                     response=response,
                     code=new_flag_code(),
                     reason=trigger.reason,
@@ -98,6 +114,7 @@ def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
             action="flag.acknowledge",
             obj=flag,
             patient=flag.patient,
+            clinic=flag.clinic,
             detail={"via": via},
         )
     return flag
@@ -128,5 +145,7 @@ def flag_resolve(*, flag: Flag, actor: object, note: str) -> Flag:
         flag.save()
         _stop_paging(flag, now)
         FlagEvent.objects.create(flag=flag, kind="resolved", actor=actor, detail={})
-        audit_record(actor=actor, action="flag.resolve", obj=flag, patient=flag.patient)
+        audit_record(
+            actor=actor, action="flag.resolve", obj=flag, patient=flag.patient, clinic=flag.clinic
+        )
     return flag

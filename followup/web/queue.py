@@ -81,7 +81,7 @@ def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
         action="flag.queue_view",
         detail={
             "flags": [row.id for row in queue.rows],
-            "patients": sorted({row.patient_id for row in queue.rows}),
+            "patients": sorted({row.patient_id for row in queue.rows if row.patient_id}),
             "poll": bool(request.META.get(POLL_HEADER)),
         },
     )

@@ -84,9 +84,14 @@ def test_an_unfinished_check_in_gets_one_reminder_then_expires_keeping_partial_a
     partial = Response.objects.get(check_in=check_in)
     assert (partial.answers[:3], partial.complete, partial.total) == ([1, 2, None], False, None)
     with time_machine.travel(NOW + dt.timedelta(hours=73), tick=False):
-        text(twilio, pat, "3")  # too late: nothing is recorded, nothing is asked
+        text(twilio, pat, "3")  # too late: nothing is recorded, nothing more is asked
     assert Response.objects.get(check_in=check_in).answers[2] is None
-    assert len(bodies(twilio, pat)) == len(sent)
+    # The clinic still sees it, and the patient is told the check-in has closed.
+    assert bodies(twilio, pat)[len(sent) :] == [
+        "Riverside Ketamine Clinic: that check-in has closed, so your answer was not recorded. "
+        "The clinic will see your message. We will text you when the next check-in is due."
+    ]
+    assert pat.flags.get().reason == "unread_message"
 
 
 def test_the_safety_hook_runs_once_per_trigger(

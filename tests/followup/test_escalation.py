@@ -236,7 +236,9 @@ def test_an_opted_out_patient_still_pages_clinicians(
     text(twilio, pat, "STOP")
     text(twilio, pat, "2")  # the answer to item 9 still arrives
 
-    assert len(pages_to(twilio, bob.phone)) == 1
+    (page,) = pages_to(twilio, bob.phone)
+    assert "Patient PJ, flag" in page
+    assert "Patient cannot be texted: call." in page
     assert not any("not alone" in body for body in bodies(twilio, pat))
     assert "crisis_message_not_sent" in Flag.objects.get().events.values_list("kind", flat=True)
 

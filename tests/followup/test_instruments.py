@@ -466,16 +466,31 @@ def test_it_bands_every_total_in_range_and_refuses_the_rest(code: str, total: in
 # --- SMS answers ----------------------------------------------------------------------------
 
 
-# What a patient may text for each option: the digit, the label, or both when they agree.
+# What a patient may text for each option: the digit, the label, both when they agree, the
+# number as a word or a keycap emoji, and the plain words that can mean nothing else.
 REPLIES = {
-    0: ["0", "'0'", "not at all", "Not at all.", "NOT AT ALL", "notatall", "0 not at all"],
-    1: ["1", "(1)", "several days", "Several day", "1) Several days"],
-    2: ["2", " 2 ", "2.", "more than half the days", "More than half", "2 - more than half"],
-    3: ["3", "3!", "nearly every day", "Nearly everyday!", "3: nearly every day"],
+    0: [
+        *["0", "'0'", "not at all", "Not at all.", "NOT AT ALL", "notatall", "0 not at all"],
+        *["zero", "Zero.", "no", "No!", "none", "never", "nope", "0\ufe0f\u20e3", "0\u20e3"],
+    ],
+    1: [
+        *["1", "(1)", "several days", "Several day", "1) Several days", "one", "ONE"],
+        *["1\ufe0f\u20e3", "Several days!", "1 - several days"],
+    ],
+    2: [
+        *["2", " 2 ", "2.", "more than half the days", "More than half", "2 - more than half"],
+        *["two", "Two.", "2\ufe0f\u20e3", "more than half of the days"],
+    ],
+    3: [
+        *["3", "3!", "nearly every day", "Nearly everyday!", "3: nearly every day", "three"],
+        *["Nearly every day", "3 - every day", "3) nearly every day", "3\ufe0f\u20e3"],
+        *["every day", "Everyday", "daily", "all the time", "Always", "almost every day"],
+    ],
 }
 NOT_ANSWERS = [
-    *["4", "10", "-1", "+2", "2 or 3", "2/3", "1.5", "23", "", "   ", "two", "three"],
-    *["yes", "STOP", "every day", "half", "1 nearly every day", "several days, maybe more"],
+    *["4", "10", "-1", "+2", "2 or 3", "2/3", "1.5", "23", "", "   ", "1\ufe0f\u20e30\ufe0f\u20e3"],
+    *["yes", "STOP", "half", "1 nearly every day", "several days, maybe more", "no one"],
+    *["sometimes", "idk", "not sure", "two or three", "3 times", "0 every day", "4\ufe0f\u20e3"],
     "I want to die",
 ]
 

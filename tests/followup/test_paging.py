@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from followup.dispatch import dispatch_due
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
-from followup.paging import crisis_message
 from followup.services.sessions import session_record
-from tests.support.sms import NOW, bodies, text
+from tests.support.sms import NOW, bodies, sign_and_post, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 
@@ -85,25 +85,27 @@ def test_without_a_clinic_number_it_gives_none(
     assert crisis_sms(twilio, pat) == RESOURCES + "Our on-call clinician is being told now."
 
 
-def test_a_flag_for_a_number_that_is_no_patients_answers_that_number(
-    twilio: object, celery_inline: list, pat: Patient
+def test_a_number_that_is_no_patients_gets_the_clinics_crisis_message_with_its_number(
+    twilio: object, celery_inline: list, bob_on_call: None, pat: Patient
 ) -> None:
     clinic = pat.clinic
     clinic.phone = "+13125550142"
     clinic.save()
-    flag = Flag.objects.create(
-        clinic=clinic,
-        sender="+13125550177",
-        code="ZZ9ZZ",
-        reason="crisis_language",
-        priority="critical",
-        evidence=[{"category": "want_to_die"}],
-    )
+    stranger = "+13125550177"
+    params = {
+        "MessageSid": "SM" + "7" * 32,
+        "AccountSid": twilio.account_sid,
+        "From": stranger,
+        "To": clinic.phone,
+        "Body": "i want to end my life tonight",
+    }
 
-    crisis_message(flag, clinician_told=False)
+    assert sign_and_post(Client(), "/twilio/sms/", params, twilio.auth_token).status_code == 200
 
-    (message,) = OutboundMessage.objects.filter(purpose="crisis")
-    assert (message.to, message.patient, message.flag) == ("+13125550177", None, flag)
-    assert [m.params["Body"] for m in twilio.messages_to("+13125550177")] == [
-        RESOURCES + "Please also call us at (312) 555-0142 and tell us how you are."
+    flag = Flag.objects.get(sender=stranger)
+    (message,) = OutboundMessage.objects.filter(purpose="crisis", to=stranger)
+    assert (message.patient, flag.patient, flag.clinic) == (None, None, clinic)
+    assert [m.params["Body"] for m in twilio.messages_to(stranger)] == [
+        RESOURCES + "Our on-call clinician is being told now. You can also call us at "
+        "(312) 555-0142."
     ]

@@ -66,6 +66,7 @@ def test_it_names_reasons_and_priorities_as_clinical_md_does() -> None:
         "severe_depression": "high",
         "severe_anxiety": "high",
         "reliable_deterioration": "moderate",
+        "unread_message": "moderate",
     }
 
 
@@ -444,3 +445,34 @@ def test_it_raises_crisis_language_from_a_message_with_its_category_only() -> No
 @pytest.mark.parametrize("text", ["2", "STOP", "feeling much better since the session", ""])
 def test_it_raises_nothing_from_an_ordinary_message(text: str) -> None:
     assert message_triggers(text) == []
+
+
+# --- A reply to item 9, and a message to read -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        *[("0", []), ("no", []), ("Never", []), ("not at all", []), ("nope", [])],
+        *[("2", [{"instrument": "phq9", "item": 9, "value": 2}])],
+        *[("every day", [{"instrument": "phq9", "item": 9, "value": 3}])],
+        *[(r, [{"instrument": "phq9", "item": 9, "reply": "unclear"}]) for r in ("yes", "idk")],
+        *[("2 or 3", [{"instrument": "phq9", "item": 9, "reply": "unclear"}])],
+        (
+            "I want to die",
+            [{"instrument": "phq9", "item": 9, "reply": "unclear", "category": "want_to_die"}],
+        ),
+    ],
+)
+def test_a_reply_to_item_9_fires_unless_it_is_unambiguously_0(
+    reply: str, expected: list[dict]
+) -> None:
+    triggers = rules.item_9_reply_triggers(reply)
+
+    assert [t.detail for t in triggers] == expected
+    assert {(t.reason, t.priority) for t in triggers} <= {("suicidal_ideation", "critical")}
+
+
+def test_a_message_to_read_is_moderate() -> None:
+    (trigger,) = rules.unread_message_triggers()
+    assert (trigger.reason, trigger.priority) == ("unread_message", "moderate")

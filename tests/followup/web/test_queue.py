@@ -35,7 +35,7 @@ from followup.services.web_checkin import checkin_answer_web
 from followup.tokens import make_token
 from followup.web.auth import ACTIVITY_KEY
 from tests.support.flags import ANXIETY, CRISIS, DEPRESSION, SI, WORSE, make_patient, raise_flag
-from tests.support.sms import sign_and_post
+from tests.support.sms import sign_and_post, text
 
 QUEUE = "/dashboard/"
 ROWS = "/dashboard/queue/rows/"
@@ -545,3 +545,51 @@ def test_it_answers_htmx_from_a_signed_out_session_with_401_and_where_to_sign_in
 
     assert response.status_code == 401
     assert response["HX-Redirect"].startswith("/dashboard/login/?next=")
+
+
+# Messages to read, and texts from numbers that are no patient's -----------------------------
+
+
+def test_a_patients_message_to_read_is_on_the_queue_and_its_page_shows_the_text(
+    signed_in: Callable,
+    bob: Clinician,
+    pat: Patient,
+    twilio: object,
+    celery_inline: list,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        text(twilio, pat, "Can you call me about my next appointment please")
+
+    flag = Flag.objects.get(patient=pat)
+    client = signed_in(bob)
+    html = client.get(QUEUE).content.decode()
+    assert row_ids(html) == [flag.pk]
+    assert "A message to read" in html
+    assert "Nobody (moderate: not paged, shown here)" in html
+    page = client.get(f"/dashboard/flags/{flag.pk}/").content.decode()
+    assert "A text message for a clinician to read" in page
+    assert "Can you call me about my next appointment please" in page
+
+
+def test_a_crisis_text_from_an_unknown_number_is_on_the_queue_and_its_page(
+    signed_in: Callable,
+    bob: Clinician,
+    bob_on_call: OnCallShift,
+    clinic: Clinic,
+    twilio: object,
+    celery_inline: list,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        text(twilio, Patient(phone="+13125550999"), "i want to kill myself")
+
+    flag = Flag.objects.get()
+    client = signed_in(bob)
+    html = client.get(QUEUE).content.decode()
+    assert row_ids(html) == [flag.pk]
+    assert "Unknown sender, number ending 0999" in html
+    page = client.get(f"/dashboard/flags/{flag.pk}/").content.decode()
+    assert 'href="tel:+13125550999"' in page
+    assert "i want to kill myself" in page
+    assert "Bob Nurse" in page  # paged
