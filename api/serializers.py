@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField
+from api.fields import AwareDateTimeField, StrictBooleanField
 from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
 from followup.selectors import latest_scores
@@ -102,6 +102,12 @@ class CheckInSerializer(serializers.ModelSerializer):
             "cancelled_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "session": {
+                "help_text": "The session whose plan made it; null for the check-in at "
+                "enrolment, the pre-treatment baseline."
+            }
+        }
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -155,6 +161,12 @@ class PlanStepSerializer(serializers.Serializer):
 
 class FollowUpPlanSerializer(serializers.Serializer):
     steps = PlanStepSerializer(many=True, allow_empty=False)
+    enrolment_check_in = StrictBooleanField(
+        required=False,
+        help_text="Send a PHQ-9 and GAD-7 check-in as soon as a patient is enrolled: the "
+        "pre-treatment baseline that response and remission are measured from. A session "
+        "recorded before it is sent cancels it. Left out of a PUT, it keeps its value.",
+    )
     reminder_after_hours = serializers.IntegerField(min_value=1)
     expire_after_hours = serializers.IntegerField(min_value=1)
     updated_at = serializers.DateTimeField(read_only=True)

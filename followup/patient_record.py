@@ -184,9 +184,12 @@ def patient_record(patient: Patient) -> PatientRecord:
         truncated[code] = len(newest) > CHART_CAP
         points = [progress.Point(at, total) for at, total in reversed(newest[:CHART_CAP])]
         scores[code] = points
-        # The baseline is the very first score, which a capped chart may no longer hold.
-        first = complete.order_by("submitted_at", "id").values_list("submitted_at", "total").first()
-        course_points = points if not truncated[code] else [progress.Point(*first), *points]
+        # The baseline (the last score at or before the first session, else the first score)
+        # may be older than a capped chart reaches: read it on its own and add it.
+        course_points = points
+        if truncated[code]:
+            base = _baseline_point(complete, first_session_at)
+            course_points = [base, *points] if base not in points else points
         courses[code] = progress.course(code, course_points, first_session_at)
     # Prorated totals of both scales in one read (they are few: only expired check-ins have them).
     prorated: dict[str, list[progress.Point]] = {code: [] for code in INSTRUMENTS}
@@ -228,6 +231,23 @@ class Entry:
     item: Any
     number: int | None = None  # a session's number in the patient's course
     when: dict[str, str] = field(default_factory=dict)  # its time as the page shows it
+
+
+def _baseline_point(complete: Any, first_session_at: dt.datetime | None) -> progress.Point:
+    """The score ``progress.baseline`` would choose from the whole history, in one query; the
+    first score when nothing came before the first session (or there is no session, where
+    the chart, being capped, holds the latest anyway)."""
+    fields = ("submitted_at", "total")
+    before = None
+    if first_session_at is not None:
+        before = (
+            complete.filter(submitted_at__lte=first_session_at)
+            .order_by("-submitted_at", "-id")
+            .values_list(*fields)
+            .first()
+        )
+    first = before or complete.order_by("submitted_at", "id").values_list(*fields).first()
+    return progress.Point(*first)
 
 
 def timeline(record: PatientRecord) -> list[Entry]:

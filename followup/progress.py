@@ -3,11 +3,15 @@
 Everything here takes complete scores (a time and a total) and returns plain values: no Django,
 no database. Higher totals are worse on both scales, so a negative change is an improvement.
 
-- Baseline: the patient's first complete score on each scale, expected at or before the first
-  session. When the first score came after the first session there was no pre-treatment score;
-  the first score is still used, and ``Baseline.timing`` says so for the page to show.
+- Baseline: on each scale, the last complete score at or before the first session (the check-in
+  at enrolment, typically), else the first complete score. A score 24 h after a session falls
+  near the drug's peak effect, so a pre-treatment score is preferred; when there is none, the
+  first score is still used, and ``Baseline.timing`` says so for the page to show. With no
+  session yet every score is pre-treatment: the latest is the baseline so far, and there is no
+  course to speak of.
 - Response: PHQ-9 at least 50% below baseline, only for a baseline of 10 or more.
-- Remission: PHQ-9 below 5.
+- Remission: PHQ-9 below 5, only from a baseline of 5 or more (mild or worse): a patient who
+  was minimal at baseline cannot remit, and the page says the baseline was minimal instead.
 - Reliable improvement (deterioration): PHQ-9 6 or more points below (above) baseline, GAD-7 4
   or more (the NHS Talking Therapies reliable-change thresholds).
 - Minimal important improvement (Kounali et al. 2022): about a 20% drop from baseline. Named
@@ -29,6 +33,7 @@ GAD7 = "gad7"
 # CLINICAL.md, "Progress over a treatment course".
 RESPONSE_MIN_BASELINE = 10
 REMISSION_BELOW = 5
+REMISSION_MIN_BASELINE = 5  # the mild band or worse: below it there is nothing to remit from
 RELIABLE_CHANGE_POINTS: dict[str, int] = {PHQ9: 6, GAD7: 4}
 MINIMAL_IMPORTANT_DROP_PERCENT = 20
 MINIMAL_IMPORTANT_MIN_BASELINE = 5
@@ -101,13 +106,22 @@ class Course:
     change: int | None  # latest - baseline: negative is better
     percent_change: int | None  # rounded towards zero, e.g. -50
     response: bool | None  # PHQ-9 only; None when it does not apply (see ``response``)
-    remission: bool | None  # PHQ-9 only; None without a follow-up score
+    remission: bool | None  # PHQ-9 only; None without a follow-up score or from a minimal baseline
     reliable: ReliableChange | None
     minimal_improvement: bool | None = None  # None from a baseline in the minimal band
 
     @property
     def has_follow_up(self) -> bool:
         return self.latest is not None
+
+    @property
+    def minimal_baseline(self) -> bool:
+        """A PHQ-9 baseline in the minimal band (below 5): remission cannot be claimed."""
+        return (
+            self.instrument == PHQ9
+            and self.baseline is not None
+            and self.baseline.total < REMISSION_MIN_BASELINE
+        )
 
 
 # --- The building blocks --------------------------------------------------------------------
@@ -119,17 +133,28 @@ def ordered(points: Sequence[Point]) -> list[Point]:
 
 
 def baseline(points: Sequence[Point], first_session_at: dt.datetime | None) -> Baseline | None:
-    """The first complete score, and whether it came at or before the first session."""
+    """The last complete score at or before the first session, else the first complete score;
+    and which of the two it is."""
+    return _baseline_and_follow_ups(points, first_session_at)[0]
+
+
+def _baseline_and_follow_ups(
+    points: Sequence[Point], first_session_at: dt.datetime | None
+) -> tuple[Baseline | None, list[Point]]:
+    """The baseline, and the scores after it, oldest first."""
     if not points:
-        return None
-    first = ordered(points)[0]
+        return None, []
+    in_order = ordered(points)
     if first_session_at is None:
-        timing = BaselineTiming.NO_SESSION_YET
-    elif first.at <= first_session_at:
-        timing = BaselineTiming.BEFORE_FIRST_SESSION
+        index, timing = len(in_order) - 1, BaselineTiming.NO_SESSION_YET
     else:
-        timing = BaselineTiming.AFTER_FIRST_SESSION
-    return Baseline(at=first.at, total=first.total, timing=timing)
+        before = [i for i, point in enumerate(in_order) if point.at <= first_session_at]
+        if before:
+            index, timing = before[-1], BaselineTiming.BEFORE_FIRST_SESSION
+        else:
+            index, timing = 0, BaselineTiming.AFTER_FIRST_SESSION
+    chosen = in_order[index]
+    return Baseline(at=chosen.at, total=chosen.total, timing=timing), in_order[index + 1 :]
 
 
 def latest(points: Sequence[Point]) -> Point | None:
@@ -156,8 +181,10 @@ def response(baseline_total: int, latest_total: int) -> bool | None:
     return 2 * latest_total <= baseline_total
 
 
-def remission(latest_total: int) -> bool:
-    """PHQ-9 below 5."""
+def remission(baseline_total: int, latest_total: int) -> bool | None:
+    """PHQ-9 below 5; None (not applicable) from a baseline below 5, already minimal."""
+    if baseline_total < REMISSION_MIN_BASELINE:
+        return None
     return latest_total < REMISSION_BELOW
 
 
@@ -204,8 +231,7 @@ def course(
     """Baseline, latest follow-up score and what the change means, for one scale."""
     if instrument not in RELIABLE_CHANGE_POINTS:
         raise ValueError(f"unknown instrument {instrument!r}")
-    base = baseline(points, first_session_at)
-    follow_ups = ordered(points)[1:]
+    base, follow_ups = _baseline_and_follow_ups(points, first_session_at)
     last = follow_ups[-1] if follow_ups else None
     if base is None or last is None:
         return Course(instrument, base, None, None, None, None, None, None)
@@ -217,7 +243,7 @@ def course(
         change=change(base.total, last.total),
         percent_change=percent_change(base.total, last.total),
         response=response(base.total, last.total) if is_phq9 else None,
-        remission=remission(last.total) if is_phq9 else None,
+        remission=remission(base.total, last.total) if is_phq9 else None,
         reliable=reliable_change(instrument, base.total, last.total),
         minimal_improvement=minimal_improvement(base.total, last.total),
     )
@@ -236,6 +262,8 @@ def statuses(course: Course) -> list[Status]:
 
     PHQ-9: "Response", "Remission", "Reliable improvement" or "Reliable deterioration", in that
     order; else "Minimal important improvement" (20% below baseline), else "No response yet".
+    From a minimal PHQ-9 baseline (below 5) none of response, remission or a 20% drop can apply:
+    "Minimal at baseline" says so, beside any reliable change.
     GAD-7 has reliable change, else the minimal improvement, else "No reliable change yet".
     Without a follow-up score: "No follow-up score yet"; without any score: "No scores yet".
     """
@@ -244,6 +272,8 @@ def statuses(course: Course) -> list[Status]:
     if not course.has_follow_up:
         return [Status("No follow-up score yet", "muted")]
     found: list[Status] = []
+    if course.minimal_baseline:
+        found.append(Status("Minimal at baseline", "muted"))
     if course.response:
         found.append(Status("Response", "ok"))
     if course.remission:

@@ -1,4 +1,5 @@
-"""Turning a treatment session into check-in rows (SPEC §2 step 2, CLINICAL.md schedule).
+"""Turning a treatment session into check-in rows (SPEC §2 step 2, CLINICAL.md schedule), and
+the check-in at enrolment, before treatment.
 
 Pure planning over plain values; ``services.sessions`` applies it inside one transaction.
 """
@@ -56,3 +57,22 @@ def plan_check_ins(
             )
         )
     return planned
+
+
+# The check-in at enrolment asks both scales: it is the pre-treatment baseline that response
+# and remission are measured from (CLINICAL.md, progress over a treatment course).
+ENROLMENT_INSTRUMENTS = ("phq9", "gad7")
+
+
+def plan_enrolment_check_in(*, now: dt.datetime, timezone: str) -> PlannedCheckIn:
+    """The check-in when a patient is enrolled: due at once, before any session.
+
+    Quiet hours and consent are the dispatcher's to apply, as for every check-in; the local day
+    is today's in the patient's zone, where no other check-in can be yet.
+    """
+    return PlannedCheckIn(
+        step=0,
+        due_at=now,
+        local_date=now.astimezone(zoneinfo.ZoneInfo(timezone)).date(),
+        instruments=ENROLMENT_INSTRUMENTS,
+    )

@@ -44,7 +44,9 @@ class ClinicianViewSet(
 
 
 class FollowUpPlanView(GenericAPIView):
-    """When check-ins go out after each session. Changes apply to sessions recorded later."""
+    """When check-ins go out after each session, and whether a patient gets one at enrolment
+    (the pre-treatment baseline). Changes apply to sessions recorded and patients enrolled
+    later."""
 
     serializer_class = FollowUpPlanSerializer
     permission_classes = [IsClinicAdminOrReadOnly]

@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from followup.audit import audit_record
 from followup.errors import Conflict
-from followup.models import CheckIn
+from followup.models import CheckIn, Patient
+from followup.scheduling import plan_enrolment_check_in
 
 CANCELLABLE = (CheckIn.Status.SCHEDULED, CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
@@ -26,3 +29,20 @@ def checkin_cancel(*, check_in: CheckIn, actor: object = None) -> CheckIn:
         check_in.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         audit_record(actor=actor, action="check_in.cancel", obj=check_in, patient=check_in.patient)
     return check_in
+
+
+def checkin_schedule_at_enrolment(*, patient: Patient, now: dt.datetime) -> CheckIn | None:
+    """The pre-treatment baseline: a check-in with no session, due at once, when the clinic's
+    plan asks for one. Call it inside the transaction that enrols the patient."""
+    if not patient.clinic.follow_up_plan.enrolment_check_in:
+        return None
+    planned = plan_enrolment_check_in(now=now, timezone=patient.timezone)
+    return CheckIn.objects.create(
+        patient=patient,
+        session=None,
+        step=planned.step,
+        due_at=planned.due_at,
+        local_date=planned.local_date,
+        instruments=list(planned.instruments),
+        channel=patient.channel,
+    )

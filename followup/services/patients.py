@@ -7,6 +7,7 @@ from followup.audit import audit_record
 from followup.errors import Conflict, ValidationError
 from followup.models import Clinic, Patient
 from followup.phones import normalize_phone, validate_timezone
+from followup.services.checkins import checkin_schedule_at_enrolment
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -20,10 +21,16 @@ EDITABLE_FIELDS = (
 
 
 def patient_create(*, clinic: Clinic, actor: object = None, **fields: Any) -> Patient:
-    """Enrol a patient (SPEC §2 step 1): number in E.164, zone from IANA, consent time-stamped."""
+    """Enrol a patient (SPEC §2 step 1): number in E.164, zone from IANA, consent time-stamped.
+
+    In the same transaction, the check-in at enrolment when the clinic's plan asks for one: the
+    pre-treatment baseline (CLINICAL.md), sent at once like any check-in.
+    """
     patient = Patient(clinic=clinic)
     _apply(patient, fields, creating=True)
-    return _save(patient, actor=actor, action="patient.create", changed=sorted(fields))
+    return _save(
+        patient, actor=actor, action="patient.create", changed=sorted(fields), enrolling=True
+    )
 
 
 def patient_update(*, patient: Patient, actor: object = None, **fields: Any) -> Patient:
@@ -72,7 +79,9 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
         patient.sms_consent = consent
 
 
-def _save(patient: Patient, *, actor: object, action: str, changed: list[str]) -> Patient:
+def _save(
+    patient: Patient, *, actor: object, action: str, changed: list[str], enrolling: bool = False
+) -> Patient:
     duplicate = Patient.objects.filter(clinic=patient.clinic, phone=patient.phone).exclude(
         pk=patient.pk
     )
@@ -86,8 +95,11 @@ def _save(patient: Patient, *, actor: object, action: str, changed: list[str]) -
     try:
         with transaction.atomic():
             patient.save()
-            # Field names only: the values are patient data.
-            audit_record(actor=actor, action=action, obj=patient, detail={"fields": changed})
+            detail: dict[str, Any] = {"fields": changed}  # names only: values are patient data
+            if enrolling:
+                check_in = checkin_schedule_at_enrolment(patient=patient, now=timezone.now())
+                detail["enrolment_check_in"] = check_in.pk if check_in else None
+            audit_record(actor=actor, action=action, obj=patient, detail=detail)
     except IntegrityError:
         raise Conflict(
             "Another patient of this clinic has this phone number.",

@@ -18,10 +18,17 @@ def plan_update(
     steps: Sequence[dict],
     reminder_after_hours: int,
     expire_after_hours: int,
+    enrolment_check_in: bool | None = None,
     actor: object = None,
 ) -> FollowUpPlan:
-    """Replace the clinic's follow-up plan. Sessions recorded from now on follow it."""
+    """Replace the clinic's follow-up plan. Sessions recorded from now on follow it, and
+    patients enrolled from now on get (or not) the check-in at enrolment; ``None`` keeps that
+    setting as it is."""
     clean = _clean_steps(steps)
+    if enrolment_check_in is not None and not isinstance(enrolment_check_in, bool):
+        raise ValidationError(
+            "enrolment_check_in must be true or false.", field="enrolment_check_in"
+        )
     if not 1 <= expire_after_hours <= 14 * 24:
         raise ValidationError(
             "expire_after_hours must be between 1 and 336 (14 days).", field="expire_after_hours"
@@ -36,6 +43,8 @@ def plan_update(
         plan.steps = clean
         plan.reminder_after_hours = reminder_after_hours
         plan.expire_after_hours = expire_after_hours
+        if enrolment_check_in is not None:
+            plan.enrolment_check_in = enrolment_check_in
         plan.save()
         audit_record(actor=actor, action="follow_up_plan.update", obj=plan, clinic=clinic)
     return plan

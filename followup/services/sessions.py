@@ -10,6 +10,8 @@ from followup.scheduling import plan_check_ins
 
 # Clocks differ a little between an EHR and us; a session further ahead is a mistake.
 MAX_CLOCK_SKEW = dt.timedelta(minutes=10)
+# Why a session cancels the check-in at enrolment that has not gone out yet.
+TREATMENT_STARTED = "treatment_started"
 
 
 def session_record(
@@ -23,7 +25,9 @@ def session_record(
     """Record a session and, in the same transaction, the check-ins of the clinic's plan.
 
     A newer session cancels the older sessions' check-ins that are not yet sent and fall after
-    it; returns the session and the check-ins it created.
+    it. Any session cancels the check-in at enrolment while it is not yet sent: an answer given
+    after treatment began is no baseline. One already sent or being answered stays, and keeps
+    its day. Returns the session and the check-ins it created.
     """
     now = now or timezone.now()
     if timezone.is_naive(occurred_at):
@@ -52,6 +56,20 @@ def session_record(
         session = TreatmentSession.objects.create(
             patient=patient, occurred_at=occurred_at, treatment=treatment, recorded_by=_user(actor)
         )
+        # Locked, so the dispatcher (SKIP LOCKED) cannot send it meanwhile; cancelled before the
+        # plan looks for free days, as a cancelled check-in no longer holds its day.
+        baseline_ids = list(
+            CheckIn.objects.select_for_update()
+            .filter(patient=patient, session__isnull=True, status=CheckIn.Status.SCHEDULED)
+            .values_list("id", flat=True)
+        )
+        CheckIn.objects.filter(id__in=baseline_ids).update(
+            status=CheckIn.Status.CANCELLED,
+            cancelled_at=now,
+            cancel_reason=TREATMENT_STARTED,
+            updated_at=now,
+        )
+        # The enrolment check-in has no session, so this never picks it up.
         superseded = CheckIn.objects.filter(
             patient=patient,
             status=CheckIn.Status.SCHEDULED,
@@ -100,7 +118,11 @@ def session_record(
             action="session.record",
             obj=session,
             patient=patient,
-            detail={"check_ins": [c.pk for c in check_ins], "superseded": superseded_ids},
+            detail={
+                "check_ins": [c.pk for c in check_ins],
+                "superseded": superseded_ids,
+                "enrolment_check_in_cancelled": baseline_ids,
+            },
         )
     return session, check_ins
 

@@ -35,7 +35,7 @@ from followup.patient_record import (
     patient_record,
     timeline,
 )
-from followup.progress import statuses, trend
+from followup.progress import Baseline, BaselineTiming, statuses, trend
 from followup.services.sessions import session_record
 from followup.web.auth import admin_required, clinician_required
 
@@ -169,6 +169,7 @@ def course_facts(record: PatientRecord) -> list[dict]:
                 "course": course,
                 "statuses": statuses(course),
                 "baseline_band": _band(code, course.baseline.total if course.baseline else None),
+                "baseline_used": _baseline_used(course.baseline, record.first_session_at),
                 "latest_band": _band(code, course.latest.total if course.latest else None),
                 "change_text": _signed(course.change),
                 "percent_text": f"{_signed(course.percent_change)}%",
@@ -193,6 +194,27 @@ def course_facts(record: PatientRecord) -> list[dict]:
             }
         )
     return facts
+
+
+def _baseline_used(base: Baseline | None, first_session_at: dt.datetime | None) -> str:
+    """Which score the course is measured from, in the clinician's words (CLINICAL.md)."""
+    if base is None:
+        return ""
+    if base.timing is BaselineTiming.NO_SESSION_YET:
+        return "Latest score; no session recorded yet."
+    if base.timing is BaselineTiming.BEFORE_FIRST_SESSION:
+        return "Before the first session."
+    return (
+        f"First score, {_after(base.at - first_session_at)} after the first session "
+        "\N{EM DASH} no score before treatment."
+    )
+
+
+def _after(delta: dt.timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours < 1:
+        return f"{int(delta.total_seconds() // 60)} min"
+    return f"{hours} h" if hours < 48 else f"{delta.days} days"
 
 
 def _signed(value: int | None) -> str:

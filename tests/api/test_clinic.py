@@ -1,6 +1,7 @@
+import pytest
 from rest_framework.test import APIClient
 
-from followup.models import Clinician, FollowUpPlan
+from followup.models import AuditEvent, Clinician, FollowUpPlan
 
 DEFAULT_PLAN = {
     "steps": [
@@ -165,3 +166,50 @@ def test_it_lists_both_instruments_with_loinc_codes(as_bob: APIClient) -> None:
     ]
     assert phq9["max_total"] == 27
     assert gad7["max_total"] == 21
+
+
+def test_the_check_in_at_enrolment_is_on_by_default_and_an_admin_turns_it_off_and_on(
+    as_alice: APIClient, as_bob: APIClient, alice: Clinician
+) -> None:
+    assert as_bob.get("/api/v1/follow-up-plan/").json()["enrolment_check_in"] is True
+
+    off = as_alice.put(
+        "/api/v1/follow-up-plan/", {**DEFAULT_PLAN, "enrolment_check_in": False}, format="json"
+    )
+    read_back = as_bob.get("/api/v1/follow-up-plan/").json()
+    # Left out of a PUT (a client written before the setting existed), it keeps its value.
+    kept = as_alice.put("/api/v1/follow-up-plan/", DEFAULT_PLAN, format="json")
+    on = as_alice.put(
+        "/api/v1/follow-up-plan/", {**DEFAULT_PLAN, "enrolment_check_in": True}, format="json"
+    )
+
+    assert (off.status_code, off.json()["enrolment_check_in"]) == (200, False)
+    assert read_back["enrolment_check_in"] is False
+    assert (kept.status_code, kept.json()["enrolment_check_in"]) == (200, False)
+    assert (on.status_code, on.json()["enrolment_check_in"]) == (200, True)
+    assert FollowUpPlan.objects.get(clinic=alice.clinic).enrolment_check_in is True
+    assert AuditEvent.objects.filter(action="follow_up_plan.update").count() == 3
+
+
+@pytest.mark.parametrize("value", ["yes", "false", 0, 1, None, []])
+def test_it_takes_only_true_or_false_for_the_check_in_at_enrolment(
+    as_alice: APIClient, alice: Clinician, value: object
+) -> None:
+    response = as_alice.put(
+        "/api/v1/follow-up-plan/", {**DEFAULT_PLAN, "enrolment_check_in": value}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["enrolment_check_in"]
+    assert FollowUpPlan.objects.get(clinic=alice.clinic).enrolment_check_in is True
+
+
+def test_a_clinician_cannot_turn_off_the_check_in_at_enrolment(
+    as_bob: APIClient, bob: Clinician
+) -> None:
+    response = as_bob.put(
+        "/api/v1/follow-up-plan/", {**DEFAULT_PLAN, "enrolment_check_in": False}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert FollowUpPlan.objects.get(clinic=bob.clinic).enrolment_check_in is True

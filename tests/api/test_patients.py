@@ -1,7 +1,9 @@
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
-from followup.models import AuditEvent, Patient
+from followup.models import AuditEvent, CheckIn, Clinician, Patient
 
 NEW_PATIENT = {
     "first_name": "Robin",
@@ -136,3 +138,48 @@ def test_it_needs_a_token(pat: Patient) -> None:
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+# --- The check-in at enrolment: the pre-treatment baseline ----------------------------------
+
+# 23:30 on 25 Nov in Chicago (05:30 UTC on the 26th): the patient's own day is the 25th.
+LATE_EVENING = dt.datetime(2026, 11, 26, 5, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.time_machine(LATE_EVENING, tick=False)
+def test_enrolling_schedules_a_baseline_check_in_due_at_once(as_alice: APIClient) -> None:
+    patient = as_alice.post("/api/v1/patients/", NEW_PATIENT, format="json").json()
+
+    listed = as_alice.get("/api/v1/check-ins/", {"patient": patient["id"]}).json()
+
+    (check_in,) = listed["results"]
+    assert check_in["session"] is None
+    assert check_in["instruments"] == ["phq9", "gad7"]
+    assert check_in["status"] == "scheduled"
+    assert dt.datetime.fromisoformat(check_in["due_at"]) == LATE_EVENING
+    assert (check_in["channel"], check_in["sent_at"]) == ("sms", None)
+    assert CheckIn.objects.get(pk=check_in["id"]).local_date == dt.date(2026, 11, 25)
+    event = AuditEvent.objects.get(action="patient.create")
+    assert event.detail["enrolment_check_in"] == check_in["id"]
+
+
+def test_no_baseline_check_in_when_the_plan_has_none(as_alice: APIClient, alice: Clinician) -> None:
+    plan = as_alice.get("/api/v1/follow-up-plan/").json()
+    turned_off = as_alice.put(
+        "/api/v1/follow-up-plan/", {**plan, "enrolment_check_in": False}, format="json"
+    )
+
+    patient = as_alice.post("/api/v1/patients/", NEW_PATIENT, format="json").json()
+
+    assert turned_off.status_code == 200
+    assert as_alice.get("/api/v1/check-ins/", {"patient": patient["id"]}).json()["count"] == 0
+    assert AuditEvent.objects.get(action="patient.create").detail["enrolment_check_in"] is None
+
+
+def test_a_refused_enrolment_schedules_nothing(as_alice: APIClient, pat: Patient) -> None:
+    response = as_alice.post(
+        "/api/v1/patients/", {**NEW_PATIENT, "phone": "+1 312 555 0123"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert list(CheckIn.objects.values_list("patient", flat=True)) == [pat.pk]

@@ -29,3 +29,15 @@ def test_the_docs_page_is_served_without_the_internet(db: None) -> None:
     assert "swagger-ui" in page
     assert "cdn." not in page
     assert "unpkg" not in page
+
+
+def test_the_schema_documents_the_check_in_at_enrolment(db: None) -> None:
+    response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schemas = response.json()["components"]["schemas"]
+    setting = schemas["FollowUpPlan"]["properties"]["enrolment_check_in"]
+    assert setting["type"] == "boolean"
+    assert "baseline" in setting["description"]
+    session = schemas["CheckIn"]["properties"]["session"]
+    assert session["nullable"] is True
+    assert "enrolment" in session["description"]

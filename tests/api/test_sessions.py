@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from followup.models import CheckIn, Patient, TreatmentSession
+from followup.models import AuditEvent, CheckIn, Patient, TreatmentSession
 
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 
@@ -39,7 +39,7 @@ def test_a_session_25_hours_ago_gets_check_ins_at_24h_7d_14d_28d(
     assert offsets == [24 * HOUR, 7 * DAY, 14 * DAY, 28 * DAY]
     assert {c["status"] for c in body["check_ins"]} == {"scheduled"}
     assert all(c["instruments"] == ["phq9", "gad7"] for c in body["check_ins"])
-    listed = as_alice.get("/api/v1/check-ins/", {"patient": pat.pk}).json()
+    listed = as_alice.get("/api/v1/check-ins/", {"patient": pat.pk, "session": body["id"]}).json()
     assert listed["count"] == 4
     assert [c["id"] for c in listed["results"]] == [c["id"] for c in body["check_ins"]]
     assert listed["results"][0]["session"] == body["id"]
@@ -65,7 +65,8 @@ def test_a_newer_session_cancels_the_unsent_later_check_ins_of_the_older(
     assert statuses[first_day_check_in] == "sent"
     assert [statuses[c["id"]] for c in first["check_ins"][1:]] == ["cancelled"] * 3
     assert [statuses[c["id"]] for c in second["check_ins"]] == ["scheduled"] * 4
-    cancelled = CheckIn.objects.filter(status="cancelled")
+    # (The check-in at enrolment went when the first session was recorded, for its own reason.)
+    cancelled = CheckIn.objects.filter(status="cancelled", session__isnull=False)
     assert set(cancelled.values_list("cancel_reason", flat=True)) == {"superseded"}
 
 
@@ -142,7 +143,8 @@ def test_it_refuses_a_bad_session_and_writes_nothing(
     assert response.json()["code"] == code
     assert list(response.json()["extra"]["fields"]) == [field]
     assert not TreatmentSession.objects.exists()
-    assert not CheckIn.objects.exists()
+    # Only the check-in at enrolment, still to go out: a refused session cancels nothing.
+    assert list(CheckIn.objects.values_list("session", "status")) == [(None, "scheduled")]
 
 
 def test_it_follows_the_clinics_current_plan(as_alice: APIClient, pat: Patient) -> None:
@@ -160,3 +162,53 @@ def test_it_follows_the_clinics_current_plan(as_alice: APIClient, pat: Patient) 
 
     assert [c["instruments"] for c in body["check_ins"]] == [["phq9"], ["gad7", "phq9"]]
     assert due_times(body["check_ins"]) == [NOW + 47 * HOUR, NOW + 10 * DAY - HOUR]
+
+
+# --- The check-in at enrolment (pat's, due at NOW, 09:00 on 26 Nov in Chicago) --------------
+
+
+def at_enrolment(patient: Patient) -> CheckIn:
+    return patient.check_ins.get(session=None)
+
+
+def test_a_session_recorded_before_the_baseline_went_out_cancels_it(
+    as_alice: APIClient, pat: Patient
+) -> None:
+    # Yesterday's session: its +24 h check-in falls today, the baseline's day.
+    body = record(as_alice, pat, NOW - 25 * HOUR)
+
+    baseline = at_enrolment(pat)
+    listed = as_alice.get("/api/v1/check-ins/", {"patient": pat.pk, "status": "cancelled"}).json()
+    assert [(c["id"], c["session"]) for c in listed["results"]] == [(baseline.pk, None)]
+    assert (baseline.cancel_reason, baseline.cancelled_at) == ("treatment_started", NOW)
+    # Its day is free again: the plan's first step takes it.
+    assert due_times(body["check_ins"])[0] == NOW - HOUR  # +24 h
+    assert CheckIn.objects.get(pk=body["check_ins"][0]["id"]).local_date == baseline.local_date
+    event = AuditEvent.objects.get(action="session.record")
+    assert event.detail["enrolment_check_in_cancelled"] == [baseline.pk]
+
+
+@pytest.mark.parametrize("status", ["sent", "in_progress", "completed"])
+def test_a_baseline_already_sent_stays_and_keeps_its_day(
+    as_alice: APIClient, pat: Patient, status: str
+) -> None:
+    CheckIn.objects.filter(pk=at_enrolment(pat).pk).update(
+        status=status, sent_at=NOW, completed_at=NOW if status == "completed" else None
+    )
+
+    first = record(as_alice, pat, NOW - 25 * HOUR)
+    with time_machine.travel(NOW + 2 * DAY, tick=False):
+        second = record(as_alice, pat, NOW + 2 * DAY - HOUR)
+
+    baseline = at_enrolment(pat)
+    assert (baseline.status, baseline.cancel_reason) == (status, "")
+    # The first session's +24 h would fall on the baseline's day: left out, never two a day.
+    assert [due - (NOW - 25 * HOUR) for due in due_times(first["check_ins"])] == [
+        7 * DAY,
+        14 * DAY,
+        28 * DAY,
+    ]
+    assert len(second["check_ins"]) == 4
+    live = CheckIn.objects.filter(patient=pat).exclude(status="cancelled")
+    dates = list(live.values_list("local_date", flat=True))
+    assert len(dates) == len(set(dates)) == 5  # the baseline and the second session's four

@@ -56,7 +56,9 @@ def test_crisis_text_from_an_unknown_number_flags_the_clinic_it_texted_and_pages
         f"{flag.code}. http://127.0.0.1:8000/dashboard/flags/{flag.pk}/\n"
         f"Reply ACK {flag.code} to acknowledge."
     )
-    assert bodies(twilio, STRANGER) == [RESOURCES, RESOURCES]  # once a day
+    # Once a day: the clinic's own crisis message, with its number, and the page really went out.
+    told = RESOURCES + "\nOur on-call clinician is being told now. You can also call us at "
+    assert bodies(twilio, STRANGER) == [told + "(312) 555-0100."] * 2
     assert not Flag.objects.filter(clinic=mallory.clinic).exists()
     listed = as_alice.get("/api/v1/flags/").json()["results"]
     assert [(f["patient"], f["sender"]) for f in listed] == [(None, STRANGER.phone)]
@@ -86,4 +88,5 @@ def test_the_only_clinic_is_flagged_and_other_text_stays_ignored(
     text(twilio, STRANGER, "I took all my pills, overdose")
 
     assert Flag.objects.get().clinic == clinic
-    assert bodies(twilio, STRANGER) == [RESOURCES]
+    # A rota gap: the clinic's admin (Alice) was paged instead, so the clinic is being told.
+    assert bodies(twilio, STRANGER) == [RESOURCES + "\nOur on-call clinician is being told now."]

@@ -8,10 +8,11 @@ from rest_framework.test import APIClient
 
 from followup import safety
 from followup.dispatch import dispatch_due
-from followup.models import CheckIn, Clinician, Flag, Patient, Response
+from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, Response
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from followup.tokens import make_token
+from tests.support.patients import enrol
 from tests.support.sms import NOW, bodies, text
 from tests.support.web import web_client
 
@@ -232,3 +233,64 @@ def test_a_prorated_total_is_never_the_previous_score_for_deterioration(
     )
 
     assert flags == []  # 15: +5 over the complete 10 (it would be +15 over the prorated 0)
+
+
+# --- The check-in at enrolment: the pre-treatment baseline ----------------------------------
+
+
+def test_the_check_in_at_enrolment_goes_out_and_is_answered_by_sms(
+    twilio: object, celery_inline: list, as_alice: APIClient, pat: Patient
+) -> None:
+    baseline = pat.check_ins.get(session=None)
+
+    dispatch_due()
+    phq9 = ["2", "2", "1", "2", "1", "1", "1", "1", "0"]
+    gad7 = ["1", "2", "1", "1", "0", "1", "1"]
+    for answer in phq9 + gad7:
+        text(twilio, pat, answer)
+    # Treatment begins after the baseline was answered: it stays as it is.
+    as_alice.post(
+        "/api/v1/sessions/",
+        {"patient": pat.pk, "occurred_at": NOW.isoformat(), "treatment": "iv_ketamine"},
+        format="json",
+    )
+
+    sent = bodies(twilio, pat)
+    assert sent[0].startswith("Riverside Ketamine Clinic: your check-in.")
+    assert "1/16 Little interest or pleasure in doing things" in sent[0]
+    assert sent[-1] == "Thank you. Your answers have been sent to Riverside Ketamine Clinic."
+    assert len(sent) == 17
+    baseline.refresh_from_db()
+    assert (baseline.status, baseline.sent_at, baseline.session) == ("completed", NOW, None)
+    assert baseline.expires_at == NOW + dt.timedelta(hours=72)
+    totals = dict(Response.objects.filter(check_in=baseline).values_list("instrument", "total"))
+    assert totals == {"phq9": 11, "gad7": 7}
+
+
+def test_the_check_in_at_enrolment_waits_for_the_morning(
+    twilio: object, celery_inline: list, clinic: Clinic
+) -> None:
+    # 22:00 in Chicago: quiet hours.
+    with time_machine.travel(NOW + dt.timedelta(hours=10), tick=False):
+        night_owl = enrol(clinic, "Nia", "Owl", "+13125550177")
+        dispatch_due()
+    morning = dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC)  # 08:00 in Chicago
+    baseline = night_owl.check_ins.get(session=None)
+
+    assert (baseline.status, baseline.due_at) == ("scheduled", morning)
+    assert twilio.messages == []
+    with time_machine.travel(morning, tick=False):
+        dispatch_due()
+    assert len(bodies(twilio, night_owl)) == 1
+
+
+def test_the_check_in_at_enrolment_is_undeliverable_without_consent(
+    twilio: object, celery_inline: list, clinic: Clinic
+) -> None:
+    patient = enrol(clinic, "Nora", "Noconsent", "+13125550178", sms_consent=False)
+
+    dispatch_due()
+
+    baseline = patient.check_ins.get(session=None)
+    assert (baseline.status, baseline.undeliverable_reason) == ("undeliverable", "no_sms_consent")
+    assert twilio.messages == []

@@ -39,12 +39,14 @@ def points(*totals: int) -> list[Point]:
         (points(14), day(1), Baseline(day(0), 14, BaselineTiming.BEFORE_FIRST_SESSION)),
         # At the session itself still counts as before it.
         (points(14), day(0), Baseline(day(0), 14, BaselineTiming.BEFORE_FIRST_SESSION)),
-        # The first score, not the last one before the session.
-        (points(14, 12, 8), day(8), Baseline(day(0), 14, BaselineTiming.BEFORE_FIRST_SESSION)),
+        # The last score before the session (the check-in at enrolment), not the first one.
+        (points(14, 12, 8), day(8), Baseline(day(7), 12, BaselineTiming.BEFORE_FIRST_SESSION)),
+        (points(14, 12, 8), day(7), Baseline(day(7), 12, BaselineTiming.BEFORE_FIRST_SESSION)),
         # Nothing before the first session: the first score, marked as after it.
         (points(14, 12), day(-1), Baseline(day(0), 14, BaselineTiming.AFTER_FIRST_SESSION)),
-        (points(14, 12), None, Baseline(day(0), 14, BaselineTiming.NO_SESSION_YET)),
-        # Given out of order: still the earliest.
+        # No session yet: every score is before treatment, the latest the baseline so far.
+        (points(14, 12), None, Baseline(day(7), 12, BaselineTiming.NO_SESSION_YET)),
+        # Given out of order: still the last one before the session.
         (
             [Point(day(9), 3), Point(day(2), 17)],
             day(5),
@@ -52,7 +54,7 @@ def points(*totals: int) -> list[Point]:
         ),
     ],
 )
-def test_it_takes_the_first_complete_score_as_baseline(
+def test_it_takes_the_last_score_before_the_first_session_as_baseline(
     scores: list[Point], first_session: dt.datetime | None, expected: Baseline | None
 ) -> None:
     assert progress.baseline(scores, first_session) == expected
@@ -89,9 +91,23 @@ def test_it_calls_a_response_at_half_the_baseline_from_ten(
     assert progress.response(baseline, latest) is expected
 
 
-@pytest.mark.parametrize(("latest", "expected"), [(0, True), (4, True), (5, False), (27, False)])
-def test_it_calls_remission_below_five(latest: int, expected: bool) -> None:
-    assert progress.remission(latest) is expected
+@pytest.mark.parametrize(
+    ("baseline", "latest", "expected"),
+    [
+        (10, 0, True),
+        (10, 4, True),
+        (10, 5, False),
+        (27, 27, False),
+        (5, 4, True),  # from the lowest mild baseline
+        (4, 0, None),  # minimal at baseline: there is nothing to remit from
+        (0, 0, None),
+        (4, 9, None),
+    ],
+)
+def test_it_calls_remission_below_five_from_a_mild_or_worse_baseline(
+    baseline: int, latest: int, expected: bool | None
+) -> None:
+    assert progress.remission(baseline, latest) is expected
 
 
 @pytest.mark.parametrize(
@@ -161,7 +177,11 @@ def labels(instrument: str, *totals: int) -> list[str]:
         ("phq9", (9, 5), ["Minimal important improvement"]),  # 44% below a baseline of 9
         ("phq9", (10, 9), ["No response yet"]),  # 10% below
         ("phq9", (10, 8), ["Minimal important improvement"]),  # exactly 20% below
-        ("phq9", (4, 0), ["Remission"]),  # minimal band at baseline: no "20%" to speak of
+        # Minimal band at baseline: no remission, response or "20%" to speak of; says so.
+        ("phq9", (4, 0), ["Minimal at baseline"]),
+        ("phq9", (4, 4), ["Minimal at baseline"]),
+        ("phq9", (3, 10), ["Minimal at baseline", "Reliable deterioration"]),
+        ("phq9", (5, 4), ["Remission"]),  # mild at baseline: remission can be claimed
         ("phq9", (9, 3), ["Remission", "Reliable improvement"]),
         ("phq9", (10, 5), ["Response"]),
         ("phq9", (10, 4), ["Response", "Remission", "Reliable improvement"]),
@@ -192,6 +212,25 @@ def test_it_keeps_the_parts_of_a_course() -> None:
     assert (result.change, result.percent_change) == (-9, -56)
     assert (result.response, result.remission) == (True, False)
     assert result.reliable is ReliableChange.IMPROVEMENT
+
+
+def test_it_measures_the_course_from_the_last_score_before_treatment() -> None:
+    # Scores at enrolment (day 0) and a week later (day 7), the first session on day 8.
+    result = course("phq9", points(18, 14, 7), day(8))
+
+    assert result.baseline == Baseline(day(7), 14, BaselineTiming.BEFORE_FIRST_SESSION)
+    assert result.latest == Point(day(14), 7)
+    assert (result.change, result.percent_change) == (-7, -50)
+    assert (result.response, result.remission) == (True, False)
+    assert [s.label for s in statuses(result)] == ["Response", "Reliable improvement"]
+
+
+def test_it_has_no_course_before_the_first_session() -> None:
+    result = course("phq9", points(18, 14), None)
+
+    assert result.baseline == Baseline(day(7), 14, BaselineTiming.NO_SESSION_YET)
+    assert not result.has_follow_up
+    assert [s.label for s in statuses(result)] == ["No follow-up score yet"]
 
 
 def test_it_leaves_response_and_remission_to_the_phq9() -> None:

@@ -1,10 +1,12 @@
-"""A demo clinic for ``make run``: patients, sessions, answered check-ins and a flag.
+"""A demo clinic for ``make run``: patients, their baselines at enrolment, sessions, answered
+check-ins and a flag.
 
 Idempotent: run again, it changes nothing and prints the same login.
 """
 
 import datetime as dt
 import random
+import zoneinfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -88,10 +90,16 @@ class Command(BaseCommand):
                 channel=channel,
                 sms_consent=True,
             )
-            for number, days_ago in enumerate(SESSION_DAYS_AGO):
-                occurred_at = (now - dt.timedelta(days=days_ago)).replace(
-                    hour=15, minute=0, second=0, microsecond=0
+            first_session_at = _session_time(now, SESSION_DAYS_AGO[0])
+            if course != "flat":
+                # The check-in at enrolment, answered days before treatment began: the baseline.
+                # (The "flat" patient never answered it; the first session cancelled it, and
+                # that patient's page shows a baseline taken after treatment began.)
+                self._answer_enrolment_check_in(
+                    patient, phq, gad, rng, first_session_at - dt.timedelta(days=3)
                 )
+            for number, days_ago in enumerate(SESSION_DAYS_AGO):
+                occurred_at = _session_time(now, days_ago)
                 session_record(
                     patient=patient,
                     occurred_at=occurred_at,
@@ -100,6 +108,18 @@ class Command(BaseCommand):
                     now=occurred_at,
                 )
             self._answer_past_check_ins(patient, phq, gad, course, rng, now)
+
+    def _answer_enrolment_check_in(
+        self, patient: Patient, phq: int, gad: int, rng: random.Random, at: dt.datetime
+    ) -> None:
+        check_in = patient.check_ins.filter(session=None).first()
+        if check_in is None:  # the plan sends none
+            return
+        # Enrolled weeks ago, as far as the demo goes.
+        check_in.due_at = at
+        check_in.local_date = at.astimezone(zoneinfo.ZoneInfo(patient.timezone)).date()
+        check_in.save()
+        self._answer(check_in, phq, gad, 0, at + dt.timedelta(minutes=rng.randint(20, 300)), rng)
 
     def _answer_past_check_ins(
         self,
@@ -126,26 +146,41 @@ class Command(BaseCommand):
             if submitted_at > now:
                 continue
             item9 = 2 if course == "item9" and check_in is due[-1] else 0
-            check_in.status = CheckIn.Status.COMPLETED
-            check_in.sent_at = check_in.due_at
-            check_in.completed_at = submitted_at
-            check_in.expires_at = check_in.due_at + dt.timedelta(hours=72)
-            check_in.save()
-            for code, total, items in (("phq9", target_phq, 9), ("gad7", target_gad, 7)):
-                if code not in check_in.instruments:
-                    continue
-                answers = _spread(total, items, rng)
-                if code == "phq9":
-                    answers[8] = item9
-                response_record(
-                    patient=patient,
-                    instrument=code,
-                    answers=answers,
-                    difficulty=min(3, total // 7),
-                    channel=check_in.channel,
-                    check_in=check_in,
-                    submitted_at=submitted_at,
-                )
+            self._answer(check_in, target_phq, target_gad, item9, submitted_at, rng)
+
+    def _answer(
+        self,
+        check_in: CheckIn,
+        phq: int,
+        gad: int,
+        item9: int,
+        submitted_at: dt.datetime,
+        rng: random.Random,
+    ) -> None:
+        check_in.status = CheckIn.Status.COMPLETED
+        check_in.sent_at = check_in.due_at
+        check_in.completed_at = submitted_at
+        check_in.expires_at = check_in.due_at + dt.timedelta(hours=72)
+        check_in.save()
+        for code, total, items in (("phq9", phq, 9), ("gad7", gad, 7)):
+            if code not in check_in.instruments:
+                continue
+            answers = _spread(total, items, rng)
+            if code == "phq9":
+                answers[8] = item9
+            response_record(
+                patient=check_in.patient,
+                instrument=code,
+                answers=answers,
+                difficulty=min(3, total // 7),
+                channel=check_in.channel,
+                check_in=check_in,
+                submitted_at=submitted_at,
+            )
+
+
+def _session_time(now: dt.datetime, days_ago: int) -> dt.datetime:
+    return (now - dt.timedelta(days=days_ago)).replace(hour=15, minute=0, second=0, microsecond=0)
 
 
 def _course(course: str, phq: int, gad: int, progress: float) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""The follow-up plan: check-in steps after each session, reminder and expiry."""
+"""The follow-up plan: the check-in at enrolment, check-in steps after each session, reminder
+and expiry."""
 
 from typing import Any
 
@@ -20,6 +21,15 @@ from followup.web.clinic_admin._common import (
 
 class PlanForm(forms.Form):
     group = "steps"
+    enrolment_check_in = forms.BooleanField(
+        label="Send a baseline check-in (PHQ-9 and GAD-7) as soon as a patient is enrolled",
+        required=False,
+        help_text="It goes out at once (outside quiet hours), before the first session, so that "
+        "response and remission are measured from how the patient was before treatment. If a "
+        "session is recorded before it goes out, it is cancelled: answers given after treatment "
+        "are no baseline. Without it, the first score after the first session is the baseline.",
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "enrolment-hint"}),
+    )
     reminder_after_hours = forms.IntegerField(
         label="Reminder after (hours)",
         help_text="One reminder if the check-in is not finished by then (never in quiet hours).",
@@ -84,6 +94,7 @@ class PlanForm(forms.Form):
 
 def _plan_initial(plan: FollowUpPlan) -> dict[str, Any]:
     initial: dict[str, Any] = {
+        "enrolment_check_in": plan.enrolment_check_in,
         "reminder_after_hours": plan.reminder_after_hours,
         "expire_after_hours": plan.expire_after_hours,
     }
@@ -112,11 +123,17 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             steps=data["steps"],
             reminder_after_hours=data["reminder_after_hours"],
             expire_after_hours=data["expire_after_hours"],
+            enrolment_check_in=data["enrolment_check_in"],
         )
         count = len(plan.steps)
+        at_enrolment = (
+            "a baseline check-in when a patient is enrolled, then"
+            if plan.enrolment_check_in
+            else "no check-in at enrolment;"
+        )
         return (
-            f"Follow-up plan saved: {count} check-in{'s' if count != 1 else ''} after each "
-            "session. Sessions recorded from now on follow it."
+            f"Follow-up plan saved: {at_enrolment} {count} check-in{'s' if count != 1 else ''} "
+            "after each session. Patients enrolled and sessions recorded from now on follow it."
         )
 
     return _edit_page(request, form, save, page="plan", audit="follow_up_plan.update")

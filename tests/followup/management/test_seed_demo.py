@@ -22,3 +22,18 @@ def test_seed_demo_fills_a_demo_clinic_once(db: None) -> None:
     demo = Clinician.objects.get(username="demo")
     assert demo.check_password("demo")
     assert demo.is_clinic_admin
+
+
+def test_seed_demo_gives_most_patients_a_baseline_before_treatment(db: None) -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+
+    at_enrolment = CheckIn.objects.filter(session=None).select_related("patient")
+    answered = [c for c in at_enrolment if c.status == "completed"]
+    assert len(answered) == 4
+    for check_in in answered:
+        first_session = check_in.patient.sessions.order_by("occurred_at").first()
+        assert check_in.completed_at < first_session.occurred_at
+        assert {r.instrument for r in check_in.responses.filter(complete=True)} == {"phq9", "gad7"}
+    # One patient never answered it before treatment began: the first session cancelled it.
+    (cancelled,) = (c for c in at_enrolment if c.status == "cancelled")
+    assert cancelled.cancel_reason == "treatment_started"

@@ -438,7 +438,13 @@ def test_mallory_changes_only_her_own_policy(
 
 
 def plan_post(**fields: str) -> dict[str, str]:
-    data = {"rows": "6", "reminder_after_hours": "4", "expire_after_hours": "72"}
+    # As the page posts it with the default plan: the box for the check-in at enrolment ticked.
+    data = {
+        "rows": "6",
+        "enrolment_check_in": "on",
+        "reminder_after_hours": "4",
+        "expire_after_hours": "72",
+    }
     for n in range(1, 7):
         data[f"step_{n}_unit"] = "days"
     data.update(fields)
@@ -454,7 +460,7 @@ def test_it_shows_the_plan_and_says_when_changes_apply(
     assert response.status_code == 200
     assert 'name="step_1_offset" value="24"' in page
     assert 'name="step_2_offset" value="7"' in page
-    assert "Changes apply to sessions recorded from now on." in text(response)
+    assert "Changes apply to patients enrolled and sessions recorded from now on." in text(response)
 
 
 def test_it_saves_steps_in_hours_or_days(
@@ -479,8 +485,41 @@ def test_it_saves_steps_in_hours_or_days(
         {"offset_hours": 240, "instruments": ["gad7"]},
     ]
     assert (plan.reminder_after_hours, plan.expire_after_hours) == (6, 48)
-    assert "Follow-up plan saved: 2 check-ins after each session." in after
+    assert (
+        "Follow-up plan saved: a baseline check-in when a patient is enrolled, then 2 check-ins "
+        "after each session."
+    ) in after
     assert AuditEvent.objects.get(action="follow_up_plan.update").actor == alice
+
+
+def test_it_shows_and_edits_the_check_in_at_enrolment(
+    alice: Clinician, clinic: Clinic, signed_in: SignedIn
+) -> None:
+    client = signed_in(alice)
+    before = client.get("/dashboard/plan/").content.decode()
+    default_steps = {"step_1_offset": "24", "step_1_unit": "hours", "step_1_phq9": "on"}
+
+    # Unticked, as a browser posts it: the box is simply left out.
+    unticked = plan_post(**default_steps)
+    del unticked["enrolment_check_in"]
+    off = client.post("/dashboard/plan/", unticked)
+    after = client.get("/dashboard/plan/")
+
+    box = re.compile(r'<input type="checkbox" name="enrolment_check_in"[^>]*>')
+    assert "checked" in box.search(before).group(0)
+    assert "Send a baseline check-in (PHQ-9 and GAD-7) as soon as a patient is enrolled" in before
+    assert 'aria-describedby="enrolment-hint"' in box.search(before).group(0)
+    assert off.status_code == 302
+    clinic.follow_up_plan.refresh_from_db()
+    assert clinic.follow_up_plan.enrolment_check_in is False
+    assert "checked" not in box.search(after.content.decode()).group(0)
+    assert (
+        "Follow-up plan saved: no check-in at enrolment; 1 check-in after each session."
+    ) in text(after)
+
+    client.post("/dashboard/plan/", plan_post(**default_steps))
+    clinic.follow_up_plan.refresh_from_db()
+    assert clinic.follow_up_plan.enrolment_check_in is True
 
 
 @pytest.mark.parametrize(

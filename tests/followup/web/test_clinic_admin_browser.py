@@ -131,5 +131,8 @@ def test_it_shows_the_plan_on_a_phone(
     page.goto(f"{live_server.url}/dashboard/plan/")
 
     expect(page.get_by_label("Step 2: time after the session")).to_have_value("7")
-    expect(page.get_by_text("Changes apply to sessions recorded from now on.")).to_be_visible()
+    expect(
+        page.get_by_text("Changes apply to patients enrolled and sessions recorded from now on.")
+    ).to_be_visible()
+    expect(page.get_by_label("Send a baseline check-in (PHQ-9 and GAD-7)")).to_be_checked()
     shot(page, "dashboard-plan-phone")
