@@ -164,7 +164,7 @@ def _on_call_at_item_9(clinic: Clinic, stack: Stack, twilio: FakeTwilio) -> tupl
     stack.start_worker()
     stack.start_beat()
     stack.wait(lambda: len(twilio.messages_to(patient.phone)) == 1, "the first question")
-    CheckIn.objects.filter(patient=patient).exclude(status="scheduled").update(
+    CheckIn.objects.filter(patient=patient, status="sent").update(
         status="in_progress", current_item=9
     )
     return patient, oncall.phone
