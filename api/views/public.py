@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from followup.instruments import get_instrument
 from followup.models import CheckIn
+from followup.phones import format_phone
 from followup.services.web_checkin import (
     answers_so_far,
     check_in_for_token,
@@ -68,6 +69,9 @@ CRISIS_RESOURCES = inline_serializer(
     {
         "crisis_line": serializers.CharField(),
         "emergency_line": serializers.CharField(),
+        "clinic_phone": serializers.CharField(
+            help_text="The clinic's own number (E.164), or empty when it has none."
+        ),
         "message": serializers.CharField(),
         "clinician_told": serializers.BooleanField(
             help_text="Whether the clinic's on-call clinician was really paged."
@@ -162,17 +166,21 @@ class PublicResponsesView(PublicView):
 
 def _crisis_resources(check_in: CheckIn, clinician_told: bool) -> dict:
     clinic = check_in.patient.clinic
+    phone = format_phone(clinic.phone, region=clinic.country) if clinic.phone else ""
+    if clinician_told:
+        after = "Your clinic's on-call clinician is being told now." + (
+            f" You can also call {clinic.name} at {phone}." if phone else ""
+        )
+    else:
+        at = f" at {phone}" if phone else ""
+        after = f"Please also call {clinic.name}{at} and tell them how you are feeling."
     return {
         "crisis_line": clinic.crisis_line,
         "emergency_line": clinic.emergency_line,
+        "clinic_phone": clinic.phone,
         "message": (
             f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
-            f"In an emergency, {clinic.emergency_line}. "
-            + (
-                "Your clinic's on-call clinician is being told now."
-                if clinician_told
-                else f"Please also call {clinic.name} and tell them how you are feeling."
-            )
+            f"In an emergency, {clinic.emergency_line}. {after}"
         ),
         "clinician_told": clinician_told,
     }

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from followup.errors import DomainError, Gone, NotFound
 from followup.instruments import get_instrument
-from followup.models import CheckIn
+from followup.models import CheckIn, Clinic
+from followup.phones import format_phone
 from followup.services.web_checkin import (
     answers_so_far,
     check_in_for_token,
@@ -82,12 +83,10 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request, exc)
     clinic = check_in.patient.clinic
     context = {
-        "clinic": clinic.name,
         "expires_at": check_in.expires_at,
         "timezone": check_in.patient.timezone,
         "notice": PFIZER_NOTICE,
-        "crisis_line": clinic.crisis_line,
-        "emergency_line": clinic.emergency_line,
+        **crisis_context(clinic),
     }
     if request.method == "GET":
         return render(
@@ -168,15 +167,22 @@ def _autosave(request: HttpRequest, token: str, answers: dict[str, object]) -> J
         clinic = saved.check_in.patient.clinic
         body["crisis_html"] = render_to_string(
             "followup/_crisis_box.html",
-            {
-                "clinic": clinic.name,
-                "crisis_line": clinic.crisis_line,
-                "emergency_line": clinic.emergency_line,
-                "clinician_told": saved.clinician_told,
-            },
+            {**crisis_context(clinic), "clinician_told": saved.clinician_told},
             request=request,
         )
     return JsonResponse(body)
+
+
+def crisis_context(clinic: Clinic) -> dict[str, str]:
+    """What the crisis box and the form's footer say: the clinic's crisis resources, and its own
+    number when it has one, written as people write it and as a link to call."""
+    return {
+        "clinic": clinic.name,
+        "crisis_line": clinic.crisis_line,
+        "emergency_line": clinic.emergency_line,
+        "clinic_phone": format_phone(clinic.phone, region=clinic.country) if clinic.phone else "",
+        "clinic_phone_e164": clinic.phone,
+    }
 
 
 def _int(value: str | None) -> int | None:

@@ -77,6 +77,23 @@ def test_item_9_brings_the_crisis_resources_and_a_critical_flag(token: str, pat:
     assert Flag.objects.get(patient=pat).reason == "suicidal_ideation"
 
 
+def test_the_crisis_resources_give_the_clinics_own_number_when_it_has_one(
+    token: str, pat: Patient
+) -> None:
+    pat.clinic.phone = "+13125550142"
+    pat.clinic.save()
+
+    response = submit(token, {**GOOD, "phq9": [1, 1, 2, 0, 1, 0, 1, 0, 1]})
+
+    resources = response.json()["crisis_resources"]
+    assert resources["clinic_phone"] == "+13125550142"
+    # Nobody is on call: the rota gap pages the clinic's admin, Alice, so the clinic is told.
+    assert resources["message"].endswith(
+        "Your clinic's on-call clinician is being told now. You can also call Riverside "
+        "Ketamine Clinic at (312) 555-0142."
+    )
+
+
 @pytest.mark.parametrize(
     ("answers", "field"),
     [

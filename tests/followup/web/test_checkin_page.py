@@ -133,3 +133,20 @@ def test_saving_as_you_go_on_a_closed_link_is_refused(pat: Patient) -> None:
 
     assert saved.status_code == 410
     assert not Flag.objects.exists()
+
+
+def test_the_crisis_box_gives_the_clinics_own_number_to_call(pat: Patient) -> None:
+    from followup.models import Clinician
+
+    Clinician.objects.filter(clinic=pat.clinic).update(phone="")  # nobody to page at all
+    pat.clinic.phone = "+13125550142"
+    pat.clinic.save()
+    token = open_check_in(pat)
+
+    saved = Client().post(f"/c/{token}", {"phq9_9": "2", "autosave": "1"})
+
+    box = saved.json()["crisis_html"]
+    assert (
+        'Please also call Riverside Ketamine Clinic at <a href="tel:+13125550142">(312) 555-0142'
+        "</a> and tell them how you are feeling." in box
+    )
