@@ -10,13 +10,20 @@ letters undone, shorthands and misspellings written out, medicine names read as 
 repeated letters squeezed. Idioms that only look like crisis language ("my phone is about to
 die", "this traffic is killing me") are blanked, then the pattern tables (``patterns.py``) are
 tried, most acute category first (``categories.ORDER``); the first match names the category.
+
+The phrase tables only know the phrasings they were written for, and every round of new messages
+found new ones. So when no pattern matches, a second reading (``evidence.py``) weighs the
+concepts the message combines (death and its euphemisms, a means, a wish or a plan, a time,
+self-harm, burden, hopelessness, preparations, goodbyes, voices, an overdose) against a
+threshold, after blanking the look-alikes it knows ("I'd die for a coffee", "killing time", "I
+cut my hair"); those look-alikes are blanked for the phrase tables too.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from followup.crisis_language import patterns
+from followup.crisis_language import evidence, patterns
 from followup.crisis_language.categories import (
     BURDEN,
     CANT_GO_ON,
@@ -104,14 +111,18 @@ def match_crisis_language(text: str) -> CrisisMatch | None:
     if not isinstance(text, str) or not text.strip():
         return None
     forms = read(text)
-    squeezed = tuple(_IDIOMS.sub(" ~ ", form) for form in forms.squeezed)
+    squeezed = tuple(
+        evidence.blank_look_alikes(_IDIOMS.sub(" ~ ", form)) for form in forms.squeezed
+    )
     found: list[tuple[int, CrisisMatch]] = []
     if any(_ANY_SQUEEZED.search(form) for form in squeezed):
         found += _first(_SQUEEZED, squeezed)
     found += _first(_UNSQUEEZED, forms.words)
     found += _first(_LOWERED, (forms.lowered,))
     if not found:
-        return None
+        # No known phrasing: the second reading weighs the concepts the message combines.
+        category = evidence.assess(forms.squeezed[1])
+        return CrisisMatch(category, forms.squeezed[1]) if category else None
     return min(found, key=lambda rank_and_match: rank_and_match[0])[1]
 
 

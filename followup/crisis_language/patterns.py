@@ -19,6 +19,9 @@ IDIOMS: tuple[str, ...] = (
     r"|headphones|airpods|pen|flashlight|torch|kindle|watch|iphone|cell|engine|wifi|internet)"
     r"\s+(?:is\s+|was\s+|s\s+|about\s+|going\s+|gonna\s+|just\s+|finally\s+|almost\s+)*"
     r"(?:to\s+)?(?:die|died|dying|dead)\b",
+    # "my phone is on 2 percent, about to die": a device, its charge, then dying.
+    r"\b(?:phone|battery|laptop|charger|ipad|iphone|cell)\s+(?:is|s)\s+(?:on|at|down\s+to)\s+"
+    r"\d+\s*(?:percent)?\s+(?:and\s+|so\s+)?(?:about|going|gonna)\s+(?:to\s+)?die\b",
     r"\b(?:killing|kill|kil)\s+(?:some\s+)?time\b",  # killing time
     r"\bkill(?:ing|ed)\s+it\b",  # doing well
     # "this traffic is killing me", "my feet are killing me": pain or annoyance.
@@ -32,6 +35,12 @@ IDIOMS: tuple[str, ...] = (
     r"\b(?:cut|cutting|trim|trimmed)\s+(?:my|his|her|the\s+kids|our)\s+(?:hair|bangs|nails|fringe)\b",
     r"\bthe\s+bridge\s+(?:was|is|s)\s+(?:closed|out|backed|jammed|busy|under)\b",
     r"\bshoot\s+(?:me|you)\s+(?:a|an)\s+(?:text|email|message|call|note|line)\b",
+    # Accidents: "cut myself shaving", "burned myself on the oven".
+    r"\b(?:cut|burned|burnt|nicked)\s+myself\s+(?:shaving|cooking|on\s+the\s+(?:oven|stove|pan"
+    r"|grill|iron|kettle|tray))\b",
+    # A film or a book with a suicide in it, not said of oneself.
+    r"\b(?:movie|show|book|film|episode|series|article|podcast)\s+(?:had|has|with|about|was\s+about)"
+    r"\s+(?:a\s+)?suicide\b(?!\s+(?:and|so)\s+i)",
 )
 
 # (category, pattern): each a general shape of crisis language, in acts.py and thoughts.py.
