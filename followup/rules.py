@@ -253,17 +253,26 @@ def response_triggers(
             if above_previous
             else REFERENCE_BASELINE
         )
+        # Each reference the patient has, with its change; none is written as a null.
+        references: dict[str, int] = {}
+        if previous_total is not None:
+            references |= {
+                "previous_total": previous_total,
+                "previous_change": total - previous_total,
+            }
+        if baseline_total is not None:
+            references |= {
+                "baseline_total": baseline_total,
+                "baseline_change": total - baseline_total,
+            }
         triggers.append(
             _trigger(
                 RELIABLE_DETERIORATION,
                 instrument=code,
                 total=total,
                 reference=reference,
-                previous_total=previous_total,
-                previous_change=None if previous_total is None else total - previous_total,
-                baseline_total=baseline_total,
-                baseline_change=None if baseline_total is None else total - baseline_total,
                 threshold=points,
+                **references,
             )
         )
     return sorted(triggers, key=lambda trigger: PRIORITIES.index(trigger.priority))
