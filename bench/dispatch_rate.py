@@ -126,9 +126,9 @@ def _figures(seeded, messages, beat_started: float) -> dict:
         ).values_list("patient__phone", "sent_at", "due_at")
     }
     statuses = Counter(
-        CheckIn.objects.filter(patient__clinic_id=seeded.clinic_id, step=0).values_list(
-            "status", flat=True
-        )
+        CheckIn.objects.filter(
+            patient__clinic_id=seeded.clinic_id, session__isnull=False, step=0
+        ).values_list("status", flat=True)
     )
     queued = dict(
         OutboundMessage.objects.filter(purpose="question").values_list("to", "created_at")

@@ -268,7 +268,7 @@ def seed_trial_patients(count: int, zone: str) -> TrialPatients:
         )
         phones.append(patient.phone)
     plan = clinic.follow_up_plan
-    opened = CheckIn.objects.filter(patient__clinic=clinic, step=0).update(
+    opened = CheckIn.objects.filter(patient__clinic=clinic, session__isnull=False, step=0).update(
         status=CheckIn.Status.IN_PROGRESS,
         channel="sms",
         sent_at=now,
