@@ -1515,7 +1515,11 @@ UNTUNED_BENIGN: dict[str, list[str]] = {
 
 # Each round as first seen, before it was tuned on: (round, what measured it, concerning flagged,
 # concerning, benign flagged, benign). Rounds 1-4 are in ``written_later`` in order (60, 40, 40
-# and 40 messages each way).
+# and 40 messages each way). Round 8's second row: the detector, or all-MiniLM-L6-v2 sentence
+# embeddings read by nearest neighbours among the corpus's other messages (the 5 nearest
+# concerning against the 5 nearest benign, threshold fixed by cross-validation on rounds 1-7
+# before round 8 was read); it added 9 of the 16 messages the detector missed and 1 benign flag,
+# short of the 15 points asked of it, so the detector was left as it was.
 FIRST_SEEN: tuple[tuple[str, str, int, int, int, int], ...] = (
     ("round 1", "phrase tables", 39, 60, 3, 60),
     ("round 2", "phrase tables", 26, 40, 2, 40),
@@ -1526,4 +1530,12 @@ FIRST_SEEN: tuple[tuple[str, str, int, int, int, int], ...] = (
     ("round 7", "phrase tables + concept weighing, first version", 36, 65, 15, 60),
     ("round 7", "phrase tables alone (for comparison)", 33, 65, 11, 60),
     ("round 8", "phrase tables + concept weighing", 54, 70, 10, 64),
+    (
+        "round 8",
+        "the same, or a sentence-embedding model (experiment, not adopted)",
+        63,
+        70,
+        11,
+        64,
+    ),
 )
