@@ -60,6 +60,20 @@ def accuracy(show: bool) -> None:
             for text in flagged:
                 print(f"    flagged: {text}")
     print(f"{'overall':<24} {_share(totals[0], totals[1]):>18} {_share(totals[2], totals[3]):>18}")
+    for name, concerning in corpus.UNTUNED_CONCERNING.items():
+        benign = corpus.UNTUNED_BENIGN.get(name, [])
+        missed = [text for text in concerning if match_crisis_language(text) is None]
+        flagged = [text for text in benign if match_crisis_language(text) is not None]
+        hits = len(concerning) - len(missed)
+        print(
+            f"{name + ' (untuned)':<24} {_share(hits, len(concerning)):>18} "
+            f"{_share(len(flagged), len(benign)):>18}"
+        )
+        if show:
+            for text in missed:
+                print(f"    missed: {text}")
+            for text in flagged:
+                print(f"    flagged: {text}")
     print()
     print("first seen: each round as it scored before it was tuned on")
     print(f"{'round':<20} {'sensitivity':>18} {'benign flagged':>18}  measured on")
