@@ -4,7 +4,7 @@ Read on the squeezed word forms (normalise.py), written in ordinary spelling; ea
 what it is for.
 """
 
-from followup.crisis_language import categories as c
+import followup.crisis_language.categories as c
 from followup.crisis_language.fragments import (
     FIREARM,
     GOING_TO,
@@ -55,6 +55,13 @@ ROWS: tuple[tuple[str, str], ...] = (
         r"\b(?:took|swallowed|ate)\s+everything\s+in\s+the\s+(?:medicine\s+)?(?:cabinet|cupboard|drawer)",
     ),
     (c.OVERDOSE, rf"\bemptied\s+(?:the|my|a)\s+(?:\w+\s+)?{PILLS}"),
+    # "finished off the klonopin bottle": the rest of a medicine, finished.
+    (
+        c.OVERDOSE,
+        r"\b(?:finished|finishing|finish|polished)\s+(?:off\s+(?:the|my)\s+(?:whole\s+|last\s+of\s+"
+        r"(?:the|my)\s+)?pills\b(?!\s+(?:course|prescription|as\s+prescribed))|(?:the|my)\s+(?:whole"
+        r"\s+)?pills\s+(?:bottle|box|pack|strip|packet|blister))",
+    ),
     # --- A plan, a time, a decision -------------------------------------------------------------
     # "I have a plan", "I've made a plan"; not "a plan for the weekend", "a plan to get better".
     (
@@ -74,7 +81,8 @@ ROWS: tuple[tuple[str, str], ...] = (
     ),
     (
         c.PLAN_INTENT,
-        r"\b(?:picked|set|chose|chosen|choose|got)\s+(?:a|the)\s+(?:day|date|spot|place|time)\b(?!\s+(?:for|to)\b)",
+        r"\b(?:picked|set|chose|chosen|choose|got)\s+(?:a|the)\s+(?:day|date|spot|place|time)\b"
+        r"(?!\s+(?:for|to)\b(?!\s+(?:myself|me|it|my\s+exit)\b))",
     ),
     (
         c.PLAN_INTENT,

@@ -7,8 +7,9 @@ each says what it is for. Within a category the order does not matter; across ca
 interpreted ("I'm not suicidal but..." flags): a clinician reads the message.
 """
 
-from followup.crisis_language import acts, thoughts
-from followup.crisis_language import categories as c
+import followup.crisis_language.acts as acts
+import followup.crisis_language.categories as c
+import followup.crisis_language.thoughts as thoughts
 from followup.crisis_language.fragments import SELF
 
 # Idioms blanked out before the patterns run, each as narrow as it can be, so "my phone is about

@@ -4,7 +4,7 @@ Read on the squeezed word forms (normalise.py), written in ordinary spelling; ea
 what it is for.
 """
 
-from followup.crisis_language import categories as c
+import followup.crisis_language.categories as c
 from followup.crisis_language.fragments import (
     ANYMORE,
     CANT,
