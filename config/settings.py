@@ -141,9 +141,19 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if REDIS_URL.startswith("redis://"):
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+# A task not acknowledged within 10 minutes (a dead worker) is delivered again.
+# A worker consuming several queues polls them with one BRPOP in the order they are listed
+# (CELERY_TASK_QUEUES, or -Q), and Redis pops from the first that is not empty. kombu's default
+# ("round_robin") moves the queue just served to the back of that list; "priority" keeps the
+# order, so such a worker always takes a waiting page before routine work.
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "queue_order_strategy": "priority",
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    # A task not acknowledged within 10 minutes (a dead worker) is delivered again.
-    {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    REDIS_TRANSPORT_OPTIONS
     if REDIS_URL
     else {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -163,11 +173,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
-# Pages to clinicians, and the handling of patients' replies (any of which may page), have
-# their own queue, so a backlog of check-ins never delays them. A worker started without -Q
-# consumes both.
+# Pages to clinicians and crisis messages have their own queue, so a backlog of check-ins never
+# delays them: a reply that must page pages from the webhook (``conversation.intake``), and the
+# full handling of replies is routine work. A worker started without -Q consumes both, "pages"
+# first (the order here, kept by "queue_order_strategy" above).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {"routing_key": "celery"}, "pages": {"routing_key": "pages"}}
+CELERY_TASK_QUEUES = {"pages": {"routing_key": "pages"}, "celery": {"routing_key": "celery"}}
 
 DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 10, minimum=1)
 # A send claimed this long ago with no answer from Twilio was cut short (a dead worker).

@@ -16,7 +16,7 @@ from django.utils import timezone
 from followup import conversation
 from followup.escalation import steps_due
 from followup.jobs import enqueue
-from followup.messaging.outbox import PAGES_QUEUE, messages_redrive
+from followup.messaging.outbox import messages_redrive
 from followup.models import CheckIn, InboundMessage, Response
 from followup.quiet_hours import next_allowed
 from followup.services.inbound import HANDLE_TASK
@@ -145,5 +145,5 @@ def _redrive_inbound(now: dt.datetime) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     for pk in waiting:
-        enqueue(HANDLE_TASK, pk, queue=PAGES_QUEUE)
+        enqueue(HANDLE_TASK, pk)
     return len(waiting)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from followup.models import Clinic, Flag, Patient, Response
+from followup.models import Clinic, Flag, FlagEvent, Patient, Response
 from followup.rules import Trigger
 from followup.services.flags import flag_raise
 
@@ -65,9 +65,32 @@ def rules_fired(
     no patient's: the flag is ``clinic``'s and names the ``sender``."""
     fired = []
     for trigger in triggers:
+        if _raised_at_intake(patient, trigger):
+            logger.info(
+                "inbound %s: %s already raised at intake", trigger.detail["inbound"], trigger.reason
+            )
+            continue
         flag, created = flag_raise(
             patient=patient, trigger=trigger, response=response, clinic=clinic, sender=sender
         )
         event = Fired(flag=flag, trigger=trigger, created=created, source=source)
         fired.append(replace(event, paged=on_trigger(event)))
     return fired
+
+
+def _raised_at_intake(patient: Patient | None, trigger: Trigger) -> bool:
+    """Whether the webhook already raised this reason for the same inbound text at intake
+    (``conversation.intake``): its flag, pages and crisis message exist, and the full handling
+    of the text must not raise, page or tell the patient a second time."""
+    inbound = trigger.detail.get("inbound")
+    if inbound is None or trigger.detail.get("at_intake"):
+        return False
+    events = FlagEvent.objects.filter(
+        kind__in=["raised", "trigger_added"],
+        flag__reason=trigger.reason,
+        detail__inbound=inbound,
+        detail__at_intake=True,
+    )
+    if patient is not None:
+        events = events.filter(flag__patient=patient)
+    return events.exists()

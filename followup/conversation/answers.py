@@ -26,7 +26,9 @@ from followup.services.responses import deterioration_references
 logger = logging.getLogger(__name__)
 
 
-def answer(check_in: CheckIn, value: int, key: str) -> None:
+def answer(check_in: CheckIn, value: int, key: str, *, inbound: int | None = None) -> None:
+    """Store ``value`` for the waiting question. ``inbound`` is the text it came in (its id names
+    an item-9 trigger, so one already raised for it at intake is not raised again)."""
     code, item = check_in.current_instrument, check_in.current_item
     instrument = get_instrument(code)
     response, _ = Response.objects.select_for_update().get_or_create(
@@ -46,9 +48,8 @@ def answer(check_in: CheckIn, value: int, key: str) -> None:
     # check-in, so an exact answer after an unclear reply is known as the same report.
     triggers = rules.answer_triggers(code, item, value)
     if rules.is_item_9(code, item):
-        triggers = [
-            dataclasses.replace(t, detail={**t.detail, "check_in": check_in.pk}) for t in triggers
-        ]
+        more = {"check_in": check_in.pk, **({"inbound": inbound} if inbound else {})}
+        triggers = [dataclasses.replace(t, detail={**t.detail, **more}) for t in triggers]
         if not value:
             _clarified_as_0(check_in)
     # Answered items that already reach a severe total count now too, before the last one.

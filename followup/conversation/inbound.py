@@ -181,7 +181,7 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
     instrument = get_instrument(code)
     value = parse_answer(message.body)
     if value is not None:
-        answer(check_in, value, key)
+        answer(check_in, value, key, inbound=message.pk)
         return
     number = question_number(check_in, code, item)
     count = question_count(check_in)

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kombu import Connection
+from kombu import Connection, Consumer, Exchange, Queue
 from kombu.common import ignore_errors
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -70,3 +70,52 @@ def test_ours_fails_as_a_connection_error_so_the_worker_reconnects(
         connection.default_channel.close()
     assert isinstance(raised.value, RedisConnectionError)
     assert "closed" in str(raised.value)
+
+
+def _served_order(url: str, options: dict) -> list[str]:
+    """Three routine tasks, then three pages, waiting in Redis; one worker consuming every queue
+    (in the order configured, one message at a time, acknowledged after) takes them all."""
+    from django.conf import settings
+
+    with Connection(url, transport=Transport) as publisher:
+        for queue in ("celery", "celery", "celery", "pages", "pages", "pages"):
+            publisher.SimpleQueue(queue).put({"queue": queue})
+    served: list[str] = []
+    with Connection(url, transport=Transport, transport_options=options) as connection:
+        channel = connection.channel()
+        channel.basic_qos(prefetch_count=1)
+        queues = [
+            Queue(name, Exchange(name), routing_key=name) for name in settings.CELERY_TASK_QUEUES
+        ]
+
+        def take(body: dict, message: object) -> None:
+            served.append(body["queue"])
+            message.ack()
+
+        with Consumer(channel, queues=queues, callbacks=[take], prefetch_count=1):
+            while len(served) < 6:
+                connection.drain_events(timeout=5)
+    return served
+
+
+def test_a_worker_on_every_queue_serves_waiting_pages_before_routine_work(
+    private_redis: Stack,
+) -> None:
+    from django.conf import settings
+
+    served = _served_order(private_redis.env["REDIS_URL"], settings.REDIS_TRANSPORT_OPTIONS)
+
+    assert served == ["pages"] * 3 + ["celery"] * 3
+
+
+def test_kombus_default_order_alternates_so_a_page_waits_behind_routine_work(
+    private_redis: Stack,
+) -> None:
+    from django.conf import settings
+
+    options = {**settings.REDIS_TRANSPORT_OPTIONS}
+    del options["queue_order_strategy"]  # kombu's "round_robin"
+
+    served = _served_order(private_redis.env["REDIS_URL"], options)
+
+    assert served[:2] == ["pages", "celery"]

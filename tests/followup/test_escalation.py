@@ -97,14 +97,15 @@ def test_item_9_answered_2_pages_level_1_by_sms_and_call_and_tells_the_patient_f
         "alone. Reach the 988 Suicide & Crisis Lifeline (call or text 988) now. In an emergency, "
         "call 911 or go to the nearest emergency room.\nOur on-call clinician is being told now."
     )
-    # The reply's handling, the pages and the crisis message all went on the urgent queue.
+    # The pages and the crisis message went on the urgent queue, raised by the webhook itself;
+    # the reply's full handling is routine work.
     urgent = {
         OutboundMessage.objects.get(pk=args[0]).purpose
         for name, args, queue in celery_inline[enqueued_before:]
         if name == "followup.send_message" and queue == "pages"
     }
     assert urgent == {"page", "crisis"}
-    assert ("followup.handle_inbound", "pages") in {
+    assert ("followup.handle_inbound", None) in {
         (name, queue) for name, _, queue in celery_inline[enqueued_before:]
     }
     # The patient's next question waited for the crisis message to go out.

@@ -1,0 +1,120 @@
+"""What the webhook reads of a text before it answers Twilio, in the transaction that stores it:
+crisis language, and a reply to PHQ-9 item 9 that is not clearly 0. When one fires, the flag is
+raised there and then (the pages and the crisis message are ledger rows, sent on the ``pages``
+queue on commit), so a page never waits behind a backlog of routine answers.
+
+The rules are the conversation's own, read the way ``inbound._handle`` reads the same text. The
+trigger is marked ``at_intake``; when the full handling of the message later fires the same
+reason for it, ``safety.rules_fired`` knows it by the message id and raises, pages and tells the
+patient nothing twice (the answer is still stored, the next question or re-prompt still sent).
+"""
+
+import logging
+from enum import Enum
+
+from django.db.models import Q
+from django.utils import timezone
+
+from followup import rules
+from followup.conversation.outgoing import OPEN, question_sent
+from followup.conversation.reading import ACK, about, keyword
+from followup.instruments import parse_answer
+from followup.models import CheckIn, InboundMessage, Patient, Response
+from followup.safety import rules_fired
+
+logger = logging.getLogger(__name__)
+
+
+class Intake(Enum):
+    """What intake made of a text, and so on which queue its full handling goes."""
+
+    # Nothing urgent in it, or its flag is already raised: handled with the routine work.
+    ROUTINE = "routine"
+    FIRED = "fired"
+    # It may page, but only the full handling can tell (a clinician's ACK, crisis language from
+    # a number that is no patient's, a late reply to item 9): handled on the ``pages`` queue.
+    URGENT = "urgent"
+
+
+def intake_read(message: InboundMessage) -> Intake:
+    body = message.body or ""
+    if ACK.match(body):
+        return Intake.URGENT
+    if not body.strip() or keyword(body):
+        return Intake.ROUTINE
+    # Imported here: ``inbound`` imports much of the domain, and this runs in the webhook.
+    from followup.conversation.inbound import find_patient
+
+    patient = find_patient(message.from_number)
+    if patient is None:
+        # Unknown senders are left to the full handling (``strangers``: which clinic, the crisis
+        # resources once a day), on the urgent queue when there is crisis language.
+        return Intake.URGENT if rules.message_triggers(body) else Intake.ROUTINE
+    reading = _triggers(patient, message)
+    if reading is None:
+        return Intake.URGENT
+    triggers, response = reading
+    if not triggers:
+        return Intake.ROUTINE
+    marked = about(triggers, message, at_intake=True)
+    rules_fired(patient=patient, triggers=marked, source="sms", response=response)
+    logger.info("inbound %s raised %s at intake", message.pk, [t.reason for t in marked])
+    return Intake.FIRED
+
+
+def _triggers(
+    patient: Patient, message: InboundMessage
+) -> tuple[list[rules.Trigger], Response | None] | None:
+    """The triggers the full handling will fire for this text (``_in_check_in`` and
+    ``_outside_check_in``), with the response an item-9 reply names; None when only the full
+    handling can tell (a reply that may be a late answer to item 9)."""
+    body = message.body
+    if _earlier_waiting(message):
+        # The patient's earlier texts are handled first and may move the conversation on: only
+        # what does not depend on where it stands is read now.
+        return rules.message_triggers(body), None
+    check_in = (
+        CheckIn.objects.filter(
+            patient=patient,
+            status__in=OPEN,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(current_instrument="")
+        .order_by("sent_at", "pk")
+        .first()
+    )
+    if check_in is not None and question_sent(check_in):
+        code, item = check_in.current_instrument, check_in.current_item
+        if rules.is_item_9(code, item):
+            # The fail-safe: whatever is not unambiguously 0 fires (a clear 0 fires nothing).
+            triggers = about(rules.item_9_reply_triggers(body), message, check_in=check_in.pk)
+            response = Response.objects.filter(check_in=check_in, instrument=code).first()
+            return triggers, response
+        if parse_answer(body) is not None:
+            return [], None
+        return rules.message_triggers(body), None
+    if _may_be_late_item_9(patient, message):
+        return None
+    return rules.message_triggers(body), None
+
+
+def _earlier_waiting(message: InboundMessage) -> bool:
+    return (
+        InboundMessage.objects.filter(
+            from_number=message.from_number, status=InboundMessage.Status.RECEIVED
+        )
+        .filter(
+            Q(received_at__lt=message.received_at)
+            | Q(received_at=message.received_at, pk__lt=message.pk)
+        )
+        .exists()
+    )
+
+
+def _may_be_late_item_9(patient: Patient, message: InboundMessage) -> bool:
+    """A text that ``_late_item_9`` may read as a late answer to item 9: anything but a clear 0
+    after an SMS check-in with a PHQ-9 that closed lately."""
+    from followup.conversation.inbound import _recently_closed
+
+    closed = _recently_closed(patient)
+    return closed is not None and "phq9" in closed.instruments and parse_answer(message.body) != 0
