@@ -5,10 +5,17 @@ obligation, and the periodic sweep re-drives whatever the fast path could not en
 """
 
 import logging
+import time
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Each attempt on a broker that is down costs seconds (kombu's connection timeout), and one
+# webhook that pages enqueues several tasks: after a failure, the next few seconds' enqueues are
+# left to the sweep at once, so the webhook still answers Twilio in time.
+BROKER_DOWN_SKIP_SECONDS = 5.0
+_broker_down_until = 0.0
 
 
 def enqueue(
@@ -17,12 +24,19 @@ def enqueue(
     """``countdown`` is for short waits only (a retry's backoff): longer obligations are rows."""
 
     def send() -> None:
+        global _broker_down_until
         from config.celery import app
 
+        if time.monotonic() < _broker_down_until:
+            logger.warning(
+                "enqueue %s%r skipped, the broker is down; left to the sweep", task_name, args
+            )
+            return
         options = {"countdown": countdown} if countdown else {}
         try:
             app.send_task(task_name, args=args, queue=queue, retry=False, **options)
         except Exception as exc:  # the broker is down: the sweep will pick the row up
+            _broker_down_until = time.monotonic() + BROKER_DOWN_SKIP_SECONDS
             logger.warning("enqueue %s%r failed (%s); left to the sweep", task_name, args, exc)
 
     transaction.on_commit(send, robust=True)

@@ -7,6 +7,7 @@ raises, pages and tells the patient nothing a second time."""
 import datetime as dt
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from config.celery import app
@@ -22,7 +23,7 @@ from followup.models import (
     Response,
 )
 from tests.support.flags import make_patient
-from tests.support.sms import NOW, bodies, text
+from tests.support.sms import NOW, bodies, sign_and_post, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 HOUR = dt.timedelta(hours=1)
@@ -221,3 +222,23 @@ def test_a_routine_answer_raises_nothing_at_intake_and_is_routine_work(
     assert not OutboundMessage.objects.filter(purpose__in=["page", "crisis"]).exists()
     assert handle_tasks(queued, message.pk) == [None]
     assert [name for name, _, _ in queued] == ["followup.handle_inbound"]
+
+
+def test_crisis_language_from_an_unknown_number_is_handled_on_the_urgent_queue(
+    twilio: object, check_in: CheckIn, queued: list
+) -> None:
+    for sid, body in (("SMstranger1", "hello is this the clinic"), ("SMstranger2", CRISIS)):
+        params = {"MessageSid": sid, "From": "+13125559999", "To": "+13125550100", "Body": body}
+        assert sign_and_post(Client(), "/twilio/sms/", params, twilio.auth_token).status_code == 200
+
+    # Which clinic, and the crisis resources once a day, are the full handling's to judge
+    # (``strangers``): it goes first in line; the greeting is routine work.
+    routine, crisis = InboundMessage.objects.order_by("pk")
+    assert handle_tasks(queued, routine.pk) == [None]
+    assert handle_tasks(queued, crisis.pk) == ["pages"]
+
+    drain(queued)
+
+    flag = Flag.objects.get(sender="+13125559999")
+    assert flag.reason == "crisis_language"
+    assert OutboundMessage.objects.filter(flag=flag, purpose="page").exists()
