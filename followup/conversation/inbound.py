@@ -237,7 +237,7 @@ def _outside_check_in(patient: Patient, message: InboundMessage, key: str) -> No
     """A text with no question waiting: late, stray, or after STOP. Item-9-like replies and
     crisis language still page; anything else is a message for the clinic to read."""
     body = message.body
-    closed = _recently_closed(patient)
+    closed = recently_closed(patient)
     if closed is not None and _late_item_9(patient, closed, message):
         return
     crisis = about(rules.message_triggers(body), message)
@@ -270,7 +270,7 @@ def _zone(patient: Patient) -> ZoneInfo:
         return ZoneInfo(patient.clinic.timezone)
 
 
-def _recently_closed(patient: Patient) -> CheckIn | None:
+def recently_closed(patient: Patient) -> CheckIn | None:
     """The patient's most recent SMS check-in that closed unfinished (expired, or past its
     expiry and not yet swept) within ``LATE_WINDOW``."""
     now = timezone.now()

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followup import rules
+from followup.conversation.inbound import find_patient, recently_closed
 from followup.conversation.outgoing import OPEN, question_sent
 from followup.conversation.reading import ACK, about, keyword
 from followup.instruments import parse_answer
@@ -42,9 +43,6 @@ def intake_read(message: InboundMessage) -> Intake:
         return Intake.URGENT
     if not body.strip() or keyword(body):
         return Intake.ROUTINE
-    # Imported here: ``inbound`` imports much of the domain, and this runs in the webhook.
-    from followup.conversation.inbound import find_patient
-
     patient = find_patient(message.from_number)
     if patient is None:
         # Unknown senders are left to the full handling (``strangers``: which clinic, the crisis
@@ -112,9 +110,7 @@ def _earlier_waiting(message: InboundMessage) -> bool:
 
 
 def _may_be_late_item_9(patient: Patient, message: InboundMessage) -> bool:
-    """A text that ``_late_item_9`` may read as a late answer to item 9: anything but a clear 0
+    """A text that ``inbound._late_item_9`` may read as a late answer to item 9: anything but a clear 0
     after an SMS check-in with a PHQ-9 that closed lately."""
-    from followup.conversation.inbound import _recently_closed
-
-    closed = _recently_closed(patient)
+    closed = recently_closed(patient)
     return closed is not None and "phq9" in closed.instruments and parse_answer(message.body) != 0

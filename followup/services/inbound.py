@@ -2,6 +2,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from followup.conversation.intake import Intake, intake_read
 from followup.jobs import enqueue
 from followup.messaging.outbox import PAGES_QUEUE
 from followup.models import InboundMessage
@@ -22,8 +23,6 @@ def inbound_receive(
     and crisis message are committed with the message and sent on the ``pages`` queue. The full
     handling runs in a task after commit (or in the sweep, when the broker is down): with the
     routine work, unless intake saw something only the full handling can judge."""
-    from followup.conversation.intake import Intake, intake_read
-
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
