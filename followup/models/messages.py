@@ -105,7 +105,16 @@ class InboundMessage(models.Model):
 
     class Meta:
         ordering = ["received_at", "id"]
-        indexes = [models.Index(fields=["status", "received_at"], name="inbound_status_received")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="inbound_status_received"),
+            # A sender's texts still waiting, asked at intake and by each handling: a few rows,
+            # however long the backlog of other patients' answers (a morning burst).
+            models.Index(
+                fields=["from_number", "received_at"],
+                condition=Q(status="received"),
+                name="inbound_waiting_by_sender",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Inbound {self.message_sid}"
