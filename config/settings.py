@@ -186,6 +186,9 @@ SEND_CLAIM_TIMEOUT_SECONDS = env_int("SEND_CLAIM_TIMEOUT_SECONDS", 120, minimum=
 # The morning digest's tick: a few minutes after 08:00 is on time, and a digest the mail server
 # broke off half-way is sent again to everyone at most this often.
 DIGEST_INTERVAL_SECONDS = 300
+# The pages tick (escalation steps, and pages whose send was lost or cut short): a page claimed
+# by a worker that died goes out again within about 15 s (followup/messaging/outbox.py).
+PAGES_INTERVAL_SECONDS = min(DISPATCH_INTERVAL_SECONDS, 3)
 # Periodic ticks only: every future obligation is a row with a due time, so a tick that runs
 # twice or is missed does no harm. A tick that waited longer than one interval is stale.
 CELERY_BEAT_SCHEDULE = {
@@ -194,12 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(DISPATCH_INTERVAL_SECONDS),
         "options": {"expires": DISPATCH_INTERVAL_SECONDS},
     },
-    # Escalations have their own tick on the pages queue: a backlog of check-ins on the default
-    # queue never holds up the next level of a page.
+    # Escalations and stalled pages have their own tick on the pages queue: a backlog of
+    # check-ins on the default queue never holds up the next level of a page.
     "escalations": {
         "task": "followup.escalations",
-        "schedule": float(DISPATCH_INTERVAL_SECONDS),
-        "options": {"expires": DISPATCH_INTERVAL_SECONDS, "queue": "pages"},
+        "schedule": float(PAGES_INTERVAL_SECONDS),
+        "options": {"expires": PAGES_INTERVAL_SECONDS, "queue": "pages"},
     },
     # Each clinic's morning digest, once its clock has passed 08:00 (followup/digest.py); one
     # the mail server refused is tried again at the next tick.

@@ -15,12 +15,16 @@ def dispatch() -> dict:
 
 @shared_task(name="followup.escalations")
 def escalations() -> int:
-    """The escalation tick, on the pages queue. Idempotent: each step is claimed under a row
-    lock and runs once."""
+    """The pages tick, on the pages queue, every few seconds: escalation steps that are due, and
+    pages or crisis messages whose send was lost or cut short by a dead worker. Idempotent: each
+    step is claimed under a row lock and runs once; a message is sent once per claim."""
     from django.utils import timezone
 
     from followup.escalation import steps_due
+    from followup.messaging.outbox import messages_redrive
 
-    count = steps_due(now=timezone.now())
+    now = timezone.now()
+    count = steps_due(now=now)
+    messages_redrive(now=now, pages_only=True)
     record_tick()
     return count

@@ -23,6 +23,12 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "followup.send_message"
 MAX_ATTEMPTS = 8
 REDRIVE_AFTER = dt.timedelta(seconds=15)
+# A message about a flag (a page, a crisis message) is never left waiting long: a lost enqueue is
+# re-driven after 5 s and a claim cut short by a dead worker after 11 s (the Twilio client gives
+# up after 10 s, so a live worker has settled its claim by then), by the pages tick that runs
+# every few seconds. A duplicate page is cheap; a late one is not.
+PAGE_REDRIVE_AFTER = dt.timedelta(seconds=5)
+PAGE_CLAIM_TIMEOUT = dt.timedelta(seconds=11)
 PAGES_QUEUE = "pages"
 FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
 Status = OutboundMessage.Status
@@ -236,17 +242,23 @@ def message_status_update(
     return True
 
 
-def messages_redrive(*, now: dt.datetime, limit: int = 500) -> int:
+def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = False) -> int:
     """The sweep: enqueue pending rows that are due, and free claims cut short by a dead worker.
 
     A claim cut short may or may not have reached the provider; its status callback tells (it
-    moves the row on). Without one after ``SEND_CLAIM_TIMEOUT_SECONDS`` we send again: a rare duplicate beats
-    a lost question or page.
+    moves the row on). Without one after ``SEND_CLAIM_TIMEOUT_SECONDS`` (a message about a flag:
+    ``PAGE_CLAIM_TIMEOUT``) we send again: a rare duplicate beats a lost question or a late page.
+    ``pages_only``: the pages tick's share, messages about a flag only.
     """
     stale_claim = dt.timedelta(seconds=settings.SEND_CLAIM_TIMEOUT_SECONDS)
-    OutboundMessage.objects.filter(
-        status=Status.SENDING, updated_at__lt=now - stale_claim, provider_sid=""
-    ).update(status=Status.PENDING, next_attempt_at=now, updated_at=now - REDRIVE_AFTER)
+    stale = Q(flag_id__isnull=False, updated_at__lt=now - min(PAGE_CLAIM_TIMEOUT, stale_claim))
+    waiting = Q(flag_id__isnull=False, updated_at__lte=now - PAGE_REDRIVE_AFTER)
+    if not pages_only:
+        stale |= Q(updated_at__lt=now - stale_claim)
+        waiting |= Q(updated_at__lte=now - REDRIVE_AFTER)
+    OutboundMessage.objects.filter(stale, status=Status.SENDING, provider_sid="").update(
+        status=Status.PENDING, next_attempt_at=now, updated_at=now - REDRIVE_AFTER
+    )
     with transaction.atomic():
         # Rows whose task has not run for a while: the fast path's enqueue was lost (broker
         # down) or the worker died. Touching updated_at spaces re-drives of a backlog out.
@@ -254,8 +266,8 @@ def messages_redrive(*, now: dt.datetime, limit: int = 500) -> int:
             OutboundMessage.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                waiting,
                 status=Status.PENDING,
-                updated_at__lte=now - REDRIVE_AFTER,
             )
             .order_by("created_at")
             .values_list("pk", "flag_id")[:limit]

@@ -2,14 +2,17 @@
 never when permanent; status callbacks move forward only."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 import time_machine
 from django.test import Client
 
+from config.celery import app
 from followup.messaging.outbox import message_queue, message_send, messages_redrive
-from followup.models import CheckIn, OutboundMessage, Patient
+from followup.models import CheckIn, Clinician, OutboundMessage, Patient
 from followup.services.sessions import session_record
+from tests.support.flags import SI, raise_flag
 from tests.support.sms import sign_and_post
 
 NOW = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
@@ -181,3 +184,44 @@ def test_a_claim_cut_short_by_a_dead_worker_is_sent_again_later(
 
     assert (redriven, sent) == (1, "sent")
     assert len(twilio.messages) == 1
+
+
+def test_a_page_claimed_by_a_worker_that_died_goes_out_again_within_15_seconds(
+    twilio: object,
+    celery_inline: list,
+    pat: Patient,
+    bob: Clinician,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    flag = raise_flag(pat, SI)
+    page = message_queue(
+        key="page:test",
+        to=bob.phone,
+        body="Follow-up CRITICAL: a page.",
+        purpose="page",
+        clinic=pat.clinic,
+        clinician=bob,
+        flag=flag,
+    )
+    question = queue(pat)
+    # Both claimed by a worker that died mid-send: no answer from Twilio, no provider id.
+    OutboundMessage.objects.filter(pk__in=[page.pk, question.pk]).update(
+        status="sending", attempts=1
+    )
+
+    def pages_tick(seconds: int) -> None:
+        with (
+            time_machine.travel(NOW + dt.timedelta(seconds=seconds), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            app.tasks["followup.escalations"].apply(throw=True)
+
+    for seconds in (3, 6, 9):  # the pages tick, every 3 s: the claim may still be in flight
+        pages_tick(seconds)
+    assert twilio.messages == []
+    pages_tick(12)
+
+    assert [m.params["To"] for m in twilio.messages] == [bob.phone]
+    statuses = dict(OutboundMessage.objects.values_list("pk", "status"))
+    # A question is no page: it waits for the generic claim timeout (120 s by default).
+    assert (statuses[page.pk], statuses[question.pk]) == ("sent", "sending")
