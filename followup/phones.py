@@ -25,28 +25,15 @@ def normalize_phone(raw: str, *, region: str = "US", field: str = "phone") -> st
     text = (raw or "").strip()
     if not text:
         raise ValidationError("A mobile phone number is required.", field=field, code="required")
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise ValidationError(
-            f"'{text}' is not a phone number; use the international form, e.g. +14155550123.",
-            field=field,
-            code="invalid_phone",
-        ) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            f"'{text}' is not a valid phone number; use the international form, e.g. +14155550123.",
-            field=field,
-            code="invalid_phone",
-        )
-    kind = _UNREACHABLE_TYPES.get(phonenumbers.number_type(number))
-    if kind:
-        raise ValidationError(
-            f"'{text}' is {kind}; a mobile number is needed for text messages.",
-            field=field,
-            code="not_mobile",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _e164(
+        text,
+        region=region,
+        field=field,
+        example="+14155550123",
+        refused=_UNREACHABLE_TYPES,
+        why="a mobile number is needed for text messages",
+        refused_code="not_mobile",
+    )
 
 
 # A number patients are told to call: a landline or a free number is fine, one that costs a
@@ -68,23 +55,41 @@ def normalize_clinic_phone(raw: str, *, region: str = "US", field: str = "phone"
     text = (raw or "").strip()
     if not text:
         return ""
+    return _e164(
+        text,
+        region=region,
+        field=field,
+        example="+13125550100",
+        refused=_NOT_TO_CALL,
+        why="give a number patients can call at the normal cost",
+        refused_code="invalid_phone",
+    )
+
+
+def _e164(
+    text: str,
+    *,
+    region: str,
+    field: str,
+    example: str,
+    refused: dict[int, str],
+    why: str,
+    refused_code: str,
+) -> str:
+    """``text`` parsed, checked valid and not of a ``refused`` type, as E.164."""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"'{text}' is not a valid phone number; use the international form, e.g. +13125550100.",
+            f"'{text}' is not a valid phone number; use the international form, e.g. {example}.",
             field=field,
             code="invalid_phone",
         )
-    kind = _NOT_TO_CALL.get(phonenumbers.number_type(number))
+    kind = refused.get(phonenumbers.number_type(number))
     if kind:
-        raise ValidationError(
-            f"'{text}' is {kind}; give a number patients can call at the normal cost.",
-            field=field,
-            code="invalid_phone",
-        )
+        raise ValidationError(f"'{text}' is {kind}; {why}.", field=field, code=refused_code)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
