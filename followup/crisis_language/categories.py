@@ -12,6 +12,8 @@ PLAN_INTENT = "plan_intent"  # a plan, a time, a decision: "I have a plan", "ton
 MEANS_ACCESS = "means_access"  # getting or keeping the means: saved pills, a rope, a gun, a ledge
 SUICIDE_METHOD = "suicide_method"  # a way of dying said of oneself: "hang myself", "jump off"
 COMMAND_HALLUCINATION = "command_hallucination"  # "the voices tell me to hurt myself"
+# All nine PHQ-9 answers in one text, item 9 above 0: "3, 2, 1, 0, 2, 3, 1, 2, 3".
+ITEM_9_LISTED = "item_9_listed"
 SUICIDE = "suicide"  # the word and its disguises: "suicidal", "sewerslide", "unalive"
 KILL_SELF = "kill_self"  # "kill myself", "kms"
 END_LIFE = "end_life"  # "end it all", "take my own life"
@@ -23,6 +25,9 @@ BURDEN = "burden"  # "they'd be better off without me", "nobody would notice if 
 NO_REASON_TO_LIVE = "no_reason_to_live"  # "nothing to live for", "what's the point of living"
 HOPELESSNESS = "hopelessness"  # "what's the point", "it will never get better", "no way out"
 CANT_GO_ON = "cant_go_on"  # "I can't do this anymore", "I'm done"
+# Crisis language in words the phrase tables do not list, recognised by the trained reader
+# (semantic.py): "tired. really tired. the forever kind", "the cat's going to my mom's".
+UNLISTED = "unlisted"
 
 ORDER = (
     OVERDOSE,
@@ -30,6 +35,7 @@ ORDER = (
     MEANS_ACCESS,
     SUICIDE_METHOD,
     COMMAND_HALLUCINATION,
+    ITEM_9_LISTED,
     SUICIDE,
     KILL_SELF,
     END_LIFE,
@@ -41,4 +47,5 @@ ORDER = (
     NO_REASON_TO_LIVE,
     HOPELESSNESS,
     CANT_GO_ON,
+    UNLISTED,
 )

@@ -254,6 +254,26 @@ def test_crisis_language_pages_in_every_state(
     assert len(crisis_messages(twilio, pat)) == (0 if state == "opted_out" else 1)
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "you won't have to worry about me after tonight",
+        "returned everything I ever borrowed. library books too. clean slate",
+    ],
+)
+def test_crisis_words_no_phrase_list_names_page_as_the_trained_reader_reads_them(
+    twilio: object, celery_inline: list, pat: Patient, bob: Clinician, bob_on_call: None, words: str
+) -> None:
+    text(twilio, pat, words)
+
+    flag = Flag.objects.get(patient=pat)
+    assert (flag.reason, flag.priority) == ("crisis_language", "critical")
+    assert [e["category"] for e in flag.evidence] == ["unlisted"]
+    (page,) = pages_to(twilio, bob.phone)
+    assert "crisis" in page.lower()
+    assert len(crisis_messages(twilio, pat)) == 1
+
+
 def test_an_opted_out_patients_page_says_to_call_by_sms_and_by_voice(
     twilio: object, pat: Patient, bob: Clinician, at_item_9: CheckIn
 ) -> None:

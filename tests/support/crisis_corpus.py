@@ -1,6 +1,6 @@
-"""Messages for the crisis-language detector, by category: data only (tests and bench read it).
+"""Messages for the crisis-language detector: data only (tests, bench and the training tool).
 
-``CONCERNING[category]`` must all flag; ``BENIGN[category]`` are look-alikes of that category
+``CONCERNING[category]`` should flag; ``BENIGN[category]`` are look-alikes of that category
 (and ``BENIGN["check_in"]`` ordinary replies to a check-in) that should not. Written the way
 patients text: lower case, no punctuation, typos, run-ons, news mixed in. A concerning message
 is filed under the category it is mainly about; the detector may name another, as long as it
@@ -10,10 +10,169 @@ Rounds: each was written before the detector saw it, measured as it stood (its "
 figures, in ``FIRST_SEEN``, which the bench prints), then tuned on. ``written_later`` holds rounds
 1-4; ``round_5`` was kept out for a while (the held-out round); ``round_6`` was measured on the
 phrase tables before the concept-weighing reading (``evidence.py``) was written, and ``round_7``
-on that reading's first version. Every tuned round stays in the corpus, so the test holds them
-all. A round measured but not yet tuned on waits in ``UNTUNED_CONCERNING`` / ``UNTUNED_BENIGN``
-(``round_9``), which the tests leave out and the bench reports.
+on that reading's first version. Round 9 waited in ``UNTUNED_CONCERNING`` / ``UNTUNED_BENIGN``
+for the phrase tables; rounds 10 and later are files in ``crisis_rounds/`` (read below). The
+trained reader (``followup/crisis_language/semantic.py``) learns from every round
+(``all_rounds``); each round's figures from before it did are in ``FIRST_SEEN``.
 """
+
+from pathlib import Path
+
+# The first test set: short phrases in their spellings, and ordinary replies (round 0 too).
+TRUE_POSITIVES = [
+    # suicide, in its spellings
+    "suicide",
+    "I'm feeling suicidal",
+    "SUICIDAL THOUGHTS AGAIN",
+    "sucide",
+    "suiside",
+    "suicde",
+    "thinking about suiciiide",
+    "su1c1de",
+    "$uicide",
+    "s u i c i d e",
+    "s.u.i.c.i.d.e",
+    "suicidé",
+    "sui\u200bcide",
+    "\uff33\uff55\uff49\uff43\uff49\uff44\uff45",  # full-width letters
+    "unalive myself",
+    "sewerslide",
+    # killing oneself
+    "I want to kill myself",
+    "kms",
+    "KMS tbh",
+    "k.m.s",
+    "killing my self",
+    "kil myself",
+    "k1ll mys3lf",
+    "KILLLL MYSELF",
+    "I want to off myself",
+    "kill me now",
+    # wanting to die
+    "i want to die",
+    "I just want to die",
+    "wanna die",
+    "want 2 die",
+    "want2die",
+    "I want to... die",
+    "wish I was dead",
+    "I wish I were dead",
+    "I\u2019d rather be dead",
+    "better off dead",
+    "everyone would be better off without me",
+    "i wish i was never born",
+    "should've died",
+    "let me die",
+    "I don\u2019t want to be here anymore",
+    "i dont want to wake up",
+    "i hope i don't wake up tomorrow",
+    "I want to go to sleep and never wake up",
+    "dont wanna live",
+    "I don't want to live like this",
+    "I won't be here tomorrow",
+    "i want to disappear",
+    # ending one's life
+    "I want to end my life",
+    "end it all",
+    "thinking about ending it",
+    "I might end it tonight",
+    "thinking of taking my own life",
+    # methods
+    "hang myself",
+    "I'm going to jump off a bridge",
+    "jump off",
+    "going to step in front of a train",
+    "put a gun to my head",
+    "tied a noose",
+    # overdose
+    "overdose",
+    "over dose",
+    "I could OD",
+    "OD'd last night",
+    "might o.d.",
+    "ODing",
+    "take all my pills",
+    "Gonna take all my sleeping pills",
+    "took the whole bottle",
+    "I took too many pills",
+    # self-harm
+    "hurt myself",
+    "I want to harm myself",
+    "self harm",
+    "self-harm",
+    "selfharm again",
+    "cut myself",
+    "I've been cutting again",
+    "cutting",
+    "slit my wrists",
+    # no reason to live, can't go on
+    "no reason to live",
+    "nothing to live for",
+    "nothing left 2 live 4",
+    "lost the will to live",
+    "life isn't worth living",
+    "whats the point of living",
+    "tired of living",
+    "I'm done with life",
+    "I can\u2019t go on",
+    "I can't go on. The pain is too much",
+    "I can't go on this way",
+    "I can't go on with my life",
+    "i cant take it anymore",
+    "Can't do this anymore",
+    "giving up on life",
+    "this is goodbye",
+]
+
+TRUE_NEGATIVES = [
+    "I feel fine",
+    "2",
+    "0",
+    "STOP",
+    "HELP",
+    "Yes",
+    "Nearly every day",
+    "thanks",
+    "tired but ok",
+    "better today",
+    "a bit anxious",
+    "feeling much better since the session",
+    "the skill of my team",
+    "pills for my headache",
+    "my dad died last year",
+    "dead tired but ok",
+    "big deadline at work",
+    "killing it at work",
+    "I could kill for a coffee",
+    "my back is killing me",
+    "I'm cutting back on caffeine",
+    "cutting the grass today",
+    "cutting my hair short",
+    "I succeeded at work",
+    "that's odd",
+    "the odds are good",
+    "ran 5 kms this morning",
+    "my nose is runny",
+    "overdue bills stress me out",
+    "In the end it worked out",
+    "ended things with him, I feel relieved",
+    "I'm taking my life back",
+    "I take all my meds every day",
+    "I can't go on Tuesday",
+    "I can't go on the trip",
+    "I don't want to go on medication",
+    "proud of myself",
+    "take care of myself",
+    "I'd die for my kids",
+    "a cake to die for",
+    "I want to live my best life",
+    "feeling down all day, meds help",
+    "no point in going to the gym",
+    "shoot me a text when you can",
+    "sleeping better",
+    "I'm good, too tired to chat",
+    "see you tomorrow",
+]
 
 CONCERNING: dict[str, list[str]] = {
     "overdose": [
@@ -1680,4 +1839,81 @@ FIRST_SEEN: tuple[tuple[str, str, int, int, int, int], ...] = (
         64,
     ),
     ("round 9", "phrase tables + concept weighing, tuned on round 8", 46, 70, 9, 64),
+    ("round 10", "phrase tables + concept weighing", 111, 170, 30, 170),
+    ("round 11", "phrase tables + concept weighing", 130, 170, 42, 170),
+    ("round 12", "phrase tables + concept weighing", 123, 170, 31, 170),
+    ("round 13", "phrase tables + concept weighing", 126, 170, 42, 170),
+    ("round 14", "phrase tables + concept weighing", 116, 170, 43, 170),
+    ("round 15", "phrase tables + concept weighing", 162, 200, 45, 200),
+    ("round 15", "reader trained on rounds 0-14, alone, at 0.1", 194, 200, 23, 200),
+    ("round 16", "phrase tables + concept weighing", 156, 200, 47, 200),
+    ("round 17", "phrase tables + concept weighing", 95, 120, 97, 380),
+    ("round 18", "phrase tables + concept weighing", 166, 300, 20, 150),
+    ("round 19", "phrase tables + concept weighing", 151, 200, 55, 200),
+    ("round 20", "phrase tables + concept weighing", 144, 160, 74, 160),
+    ("round 21", "phrase tables + concept weighing", 131, 180, 12, 180),
+    ("round 22", "phrase tables + concept weighing", 124, 180, 34, 180),
+    ("round 23", "phrase tables + concept weighing", 140, 180, 32, 180),
+    (
+        "round 16",
+        "the detector as shipped, reader trained without rounds 16 and 19",
+        196,
+        200,
+        18,
+        200,
+    ),
+    (
+        "round 19",
+        "the detector as shipped, reader trained without rounds 16 and 19",
+        199,
+        200,
+        19,
+        200,
+    ),
 )
+
+# Rounds 10-19, written for the trained reader (``followup/crisis_language/semantic.py``): each by
+# a different writer, to a different brief, without seeing the corpus above or each other:
+# 10 teens and young adults (slang, emoji, dark humour both ways), 11 adults of 40-80 (formal,
+# understated, religious, veterans), 12 indirect and euphemistic (and non-native English), 13
+# means, overdose and self-harm named concretely, with dosing questions as look-alikes, 14
+# hopelessness, burden, goodbyes and voices, 15, 16 and 19 general test sets written as an
+# outside evaluator would, 17 hard look-alikes (idioms, recovery talk, grief, ketamine
+# experiences), 18 subtle and understated crisis texts. One line each:
+# ``C`` or ``B``, a tab, the writer's category, a tab, the message.
+ROUNDS_DIRECTORY = Path(__file__).with_name("crisis_rounds")
+
+
+def read_round(path: Path) -> tuple[list[str], list[str]]:
+    """(concerning, benign) messages of one round file."""
+    concerning: list[str] = []
+    benign: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        label, _category, text = line.split("\t")
+        (concerning if label == "C" else benign).append(text)
+    return concerning, benign
+
+
+def written_rounds() -> dict[str, tuple[list[str], list[str]]]:
+    return {
+        path.stem: read_round(path)
+        for path in sorted(ROUNDS_DIRECTORY.glob("round_*.tsv"), key=lambda p: int(p.stem[6:]))
+    }
+
+
+def all_rounds() -> list[tuple[str, list[str], list[str]]]:
+    """Every message, as (round, concerning, benign): the categories above are "round 0"."""
+    rounds = ("written_later", "round_5", "round_6", "round_7", "round_8")
+    first = (
+        "round_0",
+        [text for name, texts in CONCERNING.items() if name not in rounds for text in texts]
+        + TRUE_POSITIVES,
+        [text for name, texts in BENIGN.items() if name not in rounds for text in texts]
+        + TRUE_NEGATIVES,
+    )
+    listed = [(name, CONCERNING[name], BENIGN[name]) for name in rounds]
+    untuned = [
+        (name, UNTUNED_CONCERNING[name], UNTUNED_BENIGN[name]) for name in UNTUNED_CONCERNING
+    ]
+    files = [(name, *messages) for name, messages in written_rounds().items()]
+    return [first, *listed, *untuned, *files]
