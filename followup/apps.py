@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from followup import checks  # noqa: F401 - registers the system checks
+
 
 class FollowupConfig(AppConfig):
     name = "followup"
@@ -16,7 +18,6 @@ class FollowupConfig(AppConfig):
 
         setting_changed.connect(_reset_transport, weak=False)
 
-        import followup.checks  # noqa: F401 - registers the system checks
         from followup import paging, safety
 
         safety.register(paging.on_fired)
