@@ -17,6 +17,8 @@ is the worst error), and the training tool prints what it costs in benign messag
 """
 
 import functools
+import logging
+import math
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +29,8 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
+
+logger = logging.getLogger(__name__)
 
 ADAPTER = Path(__file__).with_name("semantic_adapter.safetensors")
 # At or above this the reader flags a message. Set low, for sensitivity first: trained without
@@ -94,7 +98,7 @@ def _load() -> _Weights:
             meta = adapter_file.metadata() or {}
             adapter = {key: adapter_file.get_tensor(key) for key in adapter_file.keys()}  # noqa: SIM118 - safe_open is not a mapping
         tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-    except (OSError, ValueError) as error:
+    except Exception as error:  # a corrupt or foreign file: the tables stand in, see __init__
         raise ReaderUnavailable(f"the crisis reader could not load: {error}") from error
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
@@ -145,7 +149,8 @@ def warm() -> bool:
     """Load the reader now (a worker or web process starting), so no page waits for it."""
     try:
         _get()
-    except ReaderUnavailable:
+    except ReaderUnavailable as error:
+        logger.error("%s: the phrase tables read patients' messages alone", error)
         return False
     return True
 
@@ -228,4 +233,4 @@ def probability(text: str) -> float:
     pooled = pooled / np.linalg.norm(pooled)
     # The head was trained on the unit vector times 10 (a temperature that sped up training).
     logit = float(pooled @ t["head.weight"] * 10 + t["head.bias"])
-    return 1 / (1 + np.exp(-logit))
+    return 0.5 * (1 + math.tanh(logit / 2))  # the logistic function, without overflow
