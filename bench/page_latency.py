@@ -92,7 +92,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=2,
         help="--concurrency of the worker for the pages queue (%(default)s)",
     )
-    parser.add_argument("--answer", default="2", help="the item 9 answer each patient sends (2)")
+    parser.add_argument(
+        "--answer",
+        default="2",
+        help="the item 9 answer each patient sends (2); words ('i want to end it tonight') "
+        "take the crisis-language path, the trained reader included",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="a fast sanity run: 30 trials, 1000 check-ins"
     )
@@ -104,8 +109,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.trials = min(args.trials, 30)
         args.checkins = min(args.checkins, 1000)
         args.drain_wait = min(args.drain_wait, 120.0)
-    if args.answer not in ("1", "2", "3"):
-        parser.error("--answer must be 1, 2 or 3 (the answers that raise a critical flag)")
+    if args.answer.strip() in ("", "0"):
+        parser.error("--answer must raise a critical flag: 1, 2, 3, or words that are not 0")
     if args.trials < 1:
         parser.error("--trials must be at least 1")
     return args
