@@ -22,7 +22,7 @@ from followup.conversation.outgoing import (
     question_sent,
     say,
 )
-from followup.conversation.reading import ACK, about, keyword
+from followup.conversation.reading import ACK, about, crisis_triggers, keyword
 from followup.conversation.strangers import from_unknown_sender
 from followup.instruments import get_instrument, parse_answer
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
@@ -203,7 +203,7 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
             options=instrument.options,
         )
         return
-    crisis = about(rules.message_triggers(message.body), message)
+    crisis = about(crisis_triggers(message.body), message)
     if crisis:
         rules_fired(patient=patient, triggers=crisis, source="sms")
     elif not (looks_like_answer(message.body) or is_pleasantry(message.body)):
@@ -240,7 +240,7 @@ def _outside_check_in(patient: Patient, message: InboundMessage, key: str) -> No
     closed = recently_closed(patient)
     if closed is not None and _late_item_9(patient, closed, message):
         return
-    crisis = about(rules.message_triggers(body), message)
+    crisis = about(crisis_triggers(body), message)
     if crisis:
         rules_fired(patient=patient, triggers=crisis, source="sms")
         return

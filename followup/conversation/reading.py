@@ -33,6 +33,13 @@ _KEYWORD = re.compile(r"^\s*([A-Za-z]+)\s*[.!]*\s*$")
 ACK = re.compile(r"^\s*ACK\s+([A-Za-z0-9]{3,12})\s*[.!]*\s*$", re.IGNORECASE)
 
 
+def crisis_triggers(text: str) -> list[rules.Trigger]:
+    """``rules.message_triggers`` for a text that is free text: an ``ACK <code>`` that
+    acknowledged nothing (a wrong code, a phone that was not paged) is a command, not words to
+    read for crisis language (the trained reader takes a code like "K7QP2" for one)."""
+    return [] if ACK.match(text or "") else rules.message_triggers(text)
+
+
 def keyword(text: str) -> str | None:
     match = _KEYWORD.match(text or "")
     if not match:

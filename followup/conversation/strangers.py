@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from followup import defaults, rules
-from followup.conversation.reading import about
+from followup import defaults
+from followup.conversation.reading import about, crisis_triggers
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
@@ -34,7 +34,7 @@ def from_unknown_sender(message: InboundMessage) -> bool:
     """Crisis language from a number that is no patient's raises a critical flag in the clinic
     it texted, naming the sender, and gets the crisis resources (at most once a day per
     number). Anything else stays ignored. Returns whether it was handled."""
-    triggers = about(rules.message_triggers(message.body), message)
+    triggers = about(crisis_triggers(message.body), message)
     clinics = clinics_texted(message.to_number) if triggers else []
     if not clinics:
         logger.info("inbound %s from an unknown sender ignored", message.pk)

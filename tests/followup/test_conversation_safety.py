@@ -274,6 +274,16 @@ def test_crisis_words_no_phrase_list_names_page_as_the_trained_reader_reads_them
     assert len(crisis_messages(twilio, pat)) == 1
 
 
+def test_an_ack_that_acknowledges_nothing_is_a_command_not_crisis_language(
+    twilio: object, celery_inline: list, pat: Patient, bob: Clinician, bob_on_call: None
+) -> None:
+    text(twilio, pat, "ACK K7QP2")  # the trained reader alone takes "K7QP2" for crisis words
+
+    assert not Flag.objects.filter(reason="crisis_language").exists()
+    assert pages_to(twilio, bob.phone) == []
+    assert crisis_messages(twilio, pat) == []
+
+
 def test_an_opted_out_patients_page_says_to_call_by_sms_and_by_voice(
     twilio: object, pat: Patient, bob: Clinician, at_item_9: CheckIn
 ) -> None:
