@@ -27,6 +27,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from followup.crisis_language import semantic
 from followup.models import Clinic, Clinician, Patient
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
@@ -162,6 +163,13 @@ def _real_services_in_ci(django_db_setup: None, django_db_blocker: object) -> No
         with django_db_blocker.unblock():
             assert connection.vendor == "postgresql", "CI must run on PostgreSQL"
         assert settings.REDIS_URL, "CI must run with REDIS_URL"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _crisis_reader_loaded() -> None:
+    # As a web or worker process does when it starts (config/wsgi.py, config/celery.py): no test
+    # pays the half-second load, which a Hypothesis deadline would take for a failure.
+    semantic.warm()
 
 
 @pytest.fixture(autouse=True)
