@@ -86,9 +86,7 @@ def accuracy(show: bool) -> None:
 def speed(passes: int) -> None:
     texts = [text for _, concerning, benign in corpus.all_rounds() for text in concerning + benign]
     texts = texts[::10]
-    started = time.perf_counter()
-    semantic.warm()
-    print(f"\nreader loaded in {time.perf_counter() - started:.2f} s")
+    print()
     for name, check in (
         ("whole detector", match_crisis_language),
         ("reader alone", semantic.probability),
@@ -109,6 +107,9 @@ def speed(passes: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    started = time.perf_counter()
+    semantic.warm()
+    print(f"reader loaded in {time.perf_counter() - started:.2f} s\n")
     accuracy(args.misses)
     speed(args.passes)
     return 0

