@@ -173,6 +173,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
+# The worker keeps its database connection between tasks like the web does between requests
+# (``CONN_MAX_AGE``, health-checked; config/celery.py): Celery's fixup then closes it only
+# after this many tasks, which is never in practice.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Pages to clinicians and crisis messages have their own queue, so a backlog of check-ins never
 # delays them: a reply that must page pages from the webhook (``conversation.intake``), and the
 # full handling of replies is routine work. A worker started without -Q consumes both, "pages"
