@@ -29,10 +29,12 @@ def _warm_crisis_reader(**kwargs: object) -> None:
 
 @task_prerun.connect
 @task_postrun.connect
-def _database_connections_as_a_request_would(**kwargs: object) -> None:
+def _database_connections_as_a_request_would(task: object = None, **kwargs: object) -> None:
     # Celery's Django fixup closes the connection around every task unless
     # ``CELERY_DB_REUSE_MAX`` is set (settings set it): every task then paid a new PostgreSQL
     # backend, about a third of the worker's CPU. Instead each task is treated like a web
     # request: the connection is kept for ``CONN_MAX_AGE`` and dropped when it is unusable (a
     # database restart, an error mid-transaction), with Django's health check before reuse.
-    close_old_connections()
+    # A task applied in the caller's process (tests) uses the caller's connection: not ours.
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()

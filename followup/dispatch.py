@@ -11,12 +11,13 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from followup import conversation
 from followup.escalation import steps_due
 from followup.jobs import enqueue
-from followup.messaging.outbox import messages_redrive
+from followup.messaging.outbox import messages_redrive, sends_together
 from followup.models import CheckIn, InboundMessage, Response
 from followup.quiet_hours import next_allowed
 from followup.services.inbound import HANDLE_TASK
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 MAX_BATCHES = 50
 INBOUND_REDRIVE_AFTER = dt.timedelta(seconds=10)
+INBOUND_REDRIVE_EVERY = dt.timedelta(seconds=60)
 OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
 
@@ -77,7 +79,8 @@ def _quiet_until(check_in: CheckIn, now: dt.datetime) -> dt.datetime:
 
 
 def _open_due_check_ins(now: dt.datetime, sweep: Sweep) -> int:
-    with transaction.atomic():
+    # Each claim's first questions go out together once it commits, a few tasks per batch.
+    with sends_together(), transaction.atomic():
         due = _claim(CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, due_at__lte=now))
         for check_in in due:
             patient = check_in.patient
@@ -99,7 +102,7 @@ def _open_due_check_ins(now: dt.datetime, sweep: Sweep) -> int:
 
 
 def _remind(now: dt.datetime, sweep: Sweep) -> None:
-    with transaction.atomic():
+    with sends_together(), transaction.atomic():
         due = _claim(
             CheckIn.objects.filter(
                 status__in=OPEN,
@@ -137,13 +140,21 @@ def _expire(now: dt.datetime, sweep: Sweep) -> None:
 
 
 def _redrive_inbound(now: dt.datetime) -> int:
-    waiting = list(
-        InboundMessage.objects.filter(
-            status=InboundMessage.Status.RECEIVED, received_at__lte=now - INBOUND_REDRIVE_AFTER
+    """Texts stored but not handled 10 s later: their enqueue was lost (the broker was down), or
+    they wait behind a backlog. Each is enqueued again, then not again for a minute: a
+    backlog is not made longer by a copy of itself at every tick."""
+    with transaction.atomic():
+        waiting = list(
+            InboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(redriven_at__isnull=True) | Q(redriven_at__lte=now - INBOUND_REDRIVE_EVERY),
+                status=InboundMessage.Status.RECEIVED,
+                received_at__lte=now - INBOUND_REDRIVE_AFTER,
+            )
+            .order_by("received_at")
+            .values_list("pk", flat=True)[:BATCH]
         )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    for pk in waiting:
-        enqueue(HANDLE_TASK, pk)
+        InboundMessage.objects.filter(pk__in=waiting).update(redriven_at=now)
+        for pk in waiting:
+            enqueue(HANDLE_TASK, pk)
     return len(waiting)

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from followup.conversation import handle_inbound as handle_inbound_service
-from followup.messaging.outbox import message_send
+from followup.messaging.outbox import message_send, messages_send, sends_together
 
 
 @shared_task(name="followup.send_message")
@@ -12,11 +12,21 @@ def send_message(message_id: int) -> str:
     return message_send(message_id)
 
 
+@shared_task(name="followup.send_messages")
+def send_messages(message_ids: list[int]) -> dict:
+    """Send outbound ledger rows queued together (a dispatcher sweep), the provider's round
+    trips concurrently. Each row at most once per claim, as ``send_message``."""
+    return dict(messages_send(message_ids))
+
+
 @shared_task(name="followup.handle_inbound")
 def handle_inbound(inbound_id: int) -> str:
     """Handle a stored inbound SMS. At least once and idempotent by the message's status (the
-    MessageSid is unique, and a handled message is never handled again)."""
-    return handle_inbound_service(inbound_id)
+    MessageSid is unique, and a handled message is never handled again). The replies it queues
+    (the next question) are sent by this task once the handling has committed; a reply it could
+    not send is a pending row the sweep sends."""
+    with sends_together(here=True):
+        return handle_inbound_service(inbound_id)
 
 
 @shared_task(name="followup.escalate")

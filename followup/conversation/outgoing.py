@@ -124,11 +124,14 @@ def say(
 
 def open_check_ins(patient: Patient) -> list[CheckIn]:
     """The patient's open check-ins, oldest first (usually one)."""
-    return list(
+    check_ins = list(
         CheckIn.objects.select_for_update()
         .filter(patient=patient, status__in=OPEN, expires_at__gt=timezone.now())
         .order_by("sent_at", "pk")
     )
+    for check_in in check_ins:
+        check_in.patient = patient  # the row just locked, with its clinic: not read again
+    return check_ins
 
 
 def conversation_check_in(

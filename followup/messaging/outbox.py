@@ -5,22 +5,34 @@
 finds it claimed or sent and does nothing. Transient failures put the row back with a due time.
 """
 
+import contextlib
 import datetime as dt
 import logging
+import os
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from followup.jobs import enqueue
 from followup.messaging.transports import OPTED_OUT_CODE, TransportError, get_transport
-from followup.models import OutboundMessage, Patient
+from followup.models import FlagEvent, OutboundMessage, Patient
 
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "followup.send_message"
+SEND_BATCH_TASK = "followup.send_messages"
+# Messages queued together (a dispatcher sweep, a re-drive) go out in tasks of this many, each
+# sending its messages on up to ``SEND_THREADS`` connections at once: a provider's round trip
+# (100-300 ms to Twilio) is waited for in threads, not by a worker process per message.
+SEND_BATCH = 25
+SEND_THREADS = 8
 MAX_ATTEMPTS = 8
 REDRIVE_AFTER = dt.timedelta(seconds=15)
 # A message about a flag (a page, a crisis message) is never left waiting long: a lost enqueue is
@@ -95,54 +107,173 @@ def message_queue(
             )
     except IntegrityError:
         return OutboundMessage.objects.get(idempotency_key=key)
-    enqueue(SEND_TASK, message.pk, queue=queue)
+    collected = _collected.get()
+    if collected is None:
+        enqueue(SEND_TASK, message.pk, queue=queue)
+    else:
+        collected.append((message.pk, queue))
     return message
+
+
+# Sending together --------------------------------------------------------------------------
+
+_collected: ContextVar[list[tuple[int, str | None]] | None] = ContextVar(
+    "followup_sends_collected", default=None
+)
+
+
+@contextlib.contextmanager
+def sends_together(*, here: bool = False) -> Iterator[None]:
+    """Messages queued inside the block are sent together once it has committed: by one task per
+    ``SEND_BATCH`` messages (per queue), or with ``here`` by this process, at once (a task that
+    has just handled a reply sends the next question itself instead of queueing one more task).
+    Nothing is sent when the block fails: its rows were rolled back with it."""
+    collected: list[tuple[int, str | None]] = []
+    token = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    if collected:
+        transaction.on_commit(lambda: _send_collected(collected, here=here), robust=True)
+
+
+def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> None:
+    if here:
+        messages_send([pk for pk, _ in collected])
+        return
+    by_queue: dict[str | None, list[int]] = {}
+    for pk, queue in collected:
+        by_queue.setdefault(queue, []).append(pk)
+    # Pages first: they wait on their own queue, which a worker always serves first.
+    for queue in sorted(by_queue, key=lambda q: q != PAGES_QUEUE):
+        pks = by_queue[queue]
+        for start in range(0, len(pks), SEND_BATCH):
+            enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
 
 
 def message_send(message_id: int) -> str:
     """Send one ledger row, at most once per claim. Returns what happened, for logs and tests."""
+    outcomes = messages_send([message_id])
+    return next(iter(outcomes), "not_claimed")
+
+
+def messages_send(message_ids: list[int]) -> Counter:
+    """Send ledger rows, each at most once per claim, the provider's round trips concurrently.
+    Returns how many of each outcome (sent, retry, failed, cancelled, not_claimed)."""
+    outcomes: Counter = Counter()
+    claimed = _claim(message_ids)
+    outcomes["not_claimed"] = len(set(message_ids)) - len(claimed)
+    to_send = []
+    for message in claimed:
+        if message.patient_id and message.channel == "sms" and _patient_blocks(message):
+            _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
+            outcomes["cancelled"] += 1
+        elif message.purpose == "page" and message.flag.status != "open":
+            # Acknowledged or resolved since it was queued: every later page stops.
+            _finish(
+                message, Status.CANCELLED, error_code="acknowledged", error="Flag acknowledged."
+            )
+            outcomes["cancelled"] += 1
+        else:
+            to_send.append(message)
+    sent: list[tuple[OutboundMessage, str]] = []
+    for message, result in _transmit(to_send):
+        if isinstance(result, TransportError):
+            outcomes[_failed(message, result)] += 1
+        else:
+            sent.append((message, result))
+    if sent:
+        _record_sent(sent)
+        outcomes["sent"] += len(sent)
+    return +outcomes
+
+
+def _claim(message_ids: list[int]) -> list[OutboundMessage]:
+    """The rows that are due and whose predecessor is out, marked ``sending`` by this caller
+    alone (a row another worker holds is skipped, not waited for)."""
     now = timezone.now()
-    claimed = OutboundMessage.objects.filter(
+    due = (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         Q(after__isnull=True) | Q(after__status__in=FINISHED),
-        pk=message_id,
-        status=Status.PENDING,
-    ).update(status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
-    if not claimed:
-        return "not_claimed"
-    message = OutboundMessage.objects.select_related("patient", "flag").get(pk=message_id)
-    if message.patient_id and message.channel == "sms" and _patient_blocks(message):
-        _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
-        return "cancelled"
-    if message.purpose == "page" and message.flag.status != "open":
-        # Acknowledged or resolved since it was queued: every later page stops.
-        _finish(message, Status.CANCELLED, error_code="acknowledged", error="Flag acknowledged.")
-        return "cancelled"
+    )
+    if len(message_ids) == 1:
+        # One row (a reply, a page): one conditional update claims it.
+        pks = list(message_ids)
+        if not OutboundMessage.objects.filter(*due, pk=pks[0], status=Status.PENDING).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
+        ):
+            return []
+        return list(OutboundMessage.objects.select_related("patient", "flag").filter(pk=pks[0]))
+    with transaction.atomic():
+        pks = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                *due,
+                pk__in=message_ids,
+                status=Status.PENDING,
+            )
+            .values_list("pk", flat=True)
+        )
+        if not pks:
+            return []
+        OutboundMessage.objects.filter(pk__in=pks).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
+        )
+    return list(
+        OutboundMessage.objects.select_related("patient", "flag").filter(pk__in=pks).order_by("pk")
+    )
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _threads() -> ThreadPoolExecutor:
+    """One pool per process (a forked worker child makes its own)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send"))
+    return _pool[1]
+
+
+def _transmit(
+    messages: list[OutboundMessage],
+) -> list[tuple[OutboundMessage, str | TransportError]]:
+    """The provider's calls, concurrently when there are several; no database access here."""
+    if len(messages) <= 1:
+        return [(message, _call_provider(message)) for message in messages]
+    return list(zip(messages, _threads().map(_call_provider, messages), strict=True))
+
+
+def _call_provider(message: OutboundMessage) -> str | TransportError:
     transport = get_transport()
     callback = settings.PUBLIC_BASE_URL + reverse("twilio-status") + f"?m={message.pk}"
     try:
         if message.channel == OutboundMessage.Channel.VOICE:
-            sid = transport.call(to=message.to, twiml=message.body, status_callback=callback)
-        else:
-            sid = transport.send_sms(to=message.to, body=message.body, status_callback=callback)
+            return transport.call(to=message.to, twiml=message.body, status_callback=callback)
+        return transport.send_sms(to=message.to, body=message.body, status_callback=callback)
     except TransportError as exc:
-        return _failed(message, exc)
-    # A status callback may have arrived first and moved the row on: only fill what is missing.
-    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
+        return exc
+
+
+def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
+    # A status callback may have arrived first and moved a row on: only fill what is missing.
+    now = timezone.now()
+    pks = [message.pk for message, _ in sent]
+    OutboundMessage.objects.filter(pk__in=pks, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=now, updated_at=now
     )
-    OutboundMessage.objects.filter(pk=message.pk, provider_sid="").update(provider_sid=sid)
-    _on_flag_timeline(message, Status.SENT)
-    _release_followers(message)
-    return "sent"
+    OutboundMessage.objects.filter(pk__in=pks, provider_sid="").update(
+        provider_sid=Case(*(When(pk=message.pk, then=Value(sid)) for message, sid in sent))
+    )
+    _on_flag_timeline([message for message, _ in sent], Status.SENT)
+    _release_followers(pks)
 
 
-def _on_flag_timeline(message: OutboundMessage, status: str) -> None:
+def _on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
     """A page's delivery belongs on its flag's timeline: paged whom, how, and what became of it."""
-    if message.flag_id and message.purpose == "page":
-        from followup.models import FlagEvent
-
-        FlagEvent.objects.create(
+    events = [
+        FlagEvent(
             flag_id=message.flag_id,
             kind=f"page_{status}",
             detail={
@@ -152,12 +283,17 @@ def _on_flag_timeline(message: OutboundMessage, status: str) -> None:
                 "error": message.error_code or None,
             },
         )
+        for message in messages
+        if message.flag_id and message.purpose == "page"
+    ]
+    if events:
+        FlagEvent.objects.bulk_create(events)
 
 
-def _release_followers(message: OutboundMessage) -> None:
-    """Messages waiting for this one (the next question after a crisis message) go now."""
+def _release_followers(message_ids: list[int]) -> None:
+    """Messages waiting for these (the next question after a crisis message) go now."""
     for pk, flag_id in OutboundMessage.objects.filter(
-        after=message, status=Status.PENDING
+        after__in=message_ids, status=Status.PENDING
     ).values_list("pk", "flag_id"):
         enqueue(SEND_TASK, pk, queue=PAGES_QUEUE if flag_id else None)
 
@@ -206,8 +342,8 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
         status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
     )
     message.error_code = error_code
-    _on_flag_timeline(message, status)
-    _release_followers(message)
+    _on_flag_timeline([message], status)
+    _release_followers([message.pk])
     if status == Status.FAILED:
         from followup.messaging.events import message_failed
 
@@ -234,7 +370,7 @@ def message_status_update(
         message.save(
             update_fields=["status", "provider_sid", "error_code", "sent_at", "updated_at"]
         )
-    _on_flag_timeline(message, status)
+    _on_flag_timeline([message], status)
     if status in (Status.UNDELIVERED, Status.FAILED):
         from followup.messaging.events import message_failed
 
@@ -273,6 +409,6 @@ def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = F
             .values_list("pk", "flag_id")[:limit]
         )
         OutboundMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(updated_at=now)
-        for pk, flag_id in due:
-            enqueue(SEND_TASK, pk, queue=PAGES_QUEUE if flag_id else None)
+        batch = [(pk, PAGES_QUEUE if flag_id else None) for pk, flag_id in due]
+        transaction.on_commit(lambda: _send_collected(batch, here=False), robust=True)
     return len(due)

@@ -102,6 +102,9 @@ class InboundMessage(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep last enqueued its handling again (its first enqueue was lost, or it waits
+    # behind a backlog): each waiting message is re-driven once in a while, not at every tick.
+    redriven_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]
