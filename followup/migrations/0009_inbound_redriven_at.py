@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followup', '0008_inbound_waiting_by_sender'),
+        ("followup", "0008_inbound_waiting_by_sender"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundmessage',
-            name='redriven_at',
+            model_name="inboundmessage",
+            name="redriven_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
