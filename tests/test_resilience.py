@@ -1,5 +1,5 @@
 """Nothing lost, nothing sent twice, with real processes: a worker killed mid-send, and Redis
-stopped while a patient answers (SPEC §3)."""
+stopped while a patient answers (SPEC §3); and a worker that keeps its database connection."""
 
 import datetime as dt
 import itertools
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from followup.models import Clinic, InboundMessage, Patient, Response
@@ -209,3 +210,48 @@ def test_a_page_worker_killed_mid_send_still_pages_once(
     stack.wait(lambda: len(fake_twilio.messages_to(oncall)) >= 1, "the page", 90)
     stack.wait(lambda: _settled(fake_twilio, quiet_for=10), "quiet", 60)
     _paged_once(fake_twilio, patient, oncall)
+
+
+CONNECTION_PATIENTS = 6
+
+
+def backends_started() -> int:
+    """Connections PostgreSQL has accepted to this database so far (PostgreSQL 14+)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(
+    clinic: Clinic, stack: Stack, fake_twilio: FakeTwilio
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL (DATABASE_URL)")
+    patients = enrol(clinic, CONNECTION_PATIENTS)
+    stack.start_web()
+    stack.start_worker()
+    stack.start_beat()
+    stack.wait(
+        lambda: len(first_questions(fake_twilio)) == CONNECTION_PATIENTS, "first questions", 60
+    )
+
+    def answered(rounds: int) -> None:
+        for patient in patients:
+            assert _text(stack, fake_twilio, patient, "1") == 200
+        stack.wait(
+            lambda: (
+                InboundMessage.objects.filter(status="handled").count()
+                == rounds * CONNECTION_PATIENTS
+                and len(fake_twilio.messages) == (rounds + 1) * CONNECTION_PATIENTS
+            ),
+            f"round {rounds} handled and answered",
+            60,
+        )
+
+    answered(1)  # every process has connected by now
+    before = backends_started()
+    for rounds in (2, 3, 4, 5):
+        answered(rounds)
+
+    # 24 texts handled, each in a task, besides the scheduler's ticks: a backend each before.
+    assert backends_started() - before <= 2
