@@ -1,7 +1,7 @@
-"""What the webhook reads of a text before it answers Twilio, in the transaction that stores it:
-crisis language, and a reply to PHQ-9 item 9 that is not clearly 0. When one fires, the flag is
-raised there and then (the pages and the crisis message are ledger rows, sent on the ``pages``
-queue on commit), so a page never waits behind a backlog of routine answers.
+"""What the webhook reads of a text once it has stored it, before it answers Twilio: crisis
+language, and a reply to PHQ-9 item 9 that is not clearly 0. When one fires, the flag is raised
+there and then, with its pages and the crisis message in one transaction (ledger rows, sent on
+the ``pages`` queue on commit), so a page never waits behind a backlog of routine answers.
 
 The rules are the conversation's own, read the way ``inbound._handle`` reads the same text. The
 trigger is marked ``at_intake``; when the full handling of the message later fires the same
@@ -12,6 +12,7 @@ patient nothing twice (the answer is still stored, the next question or re-promp
 import logging
 from enum import Enum
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,7 +56,9 @@ def intake_read(message: InboundMessage) -> Intake:
     if not triggers:
         return Intake.ROUTINE
     marked = about(triggers, message, at_intake=True)
-    rules_fired(patient=patient, triggers=marked, source="sms", response=response)
+    with transaction.atomic():
+        # The flag, its first pages and the crisis message: all or none.
+        rules_fired(patient=patient, triggers=marked, source="sms", response=response)
     logger.info("inbound %s raised %s at intake", message.pk, [t.reason for t in marked])
     return Intake.FIRED
 

@@ -18,31 +18,38 @@ def inbound_receive(
     """Store an inbound SMS raw, before anything else; unique by Twilio's MessageSid, so
     retries and duplicate deliveries store nothing new.
 
-    In the same transaction the cheap safety checks run (``conversation.intake``): crisis
-    language, or a reply to PHQ-9 item 9 that is not clearly 0, raises its flag here, so its pages
-    and crisis message are committed with the message and sent on the ``pages`` queue. The full
-    handling runs in a task after commit (or in the sweep, when the broker is down): with the
-    routine work, unless intake saw something only the full handling can judge."""
+    Then the cheap safety checks run (``conversation.intake``): crisis language, or a reply to
+    PHQ-9 item 9 that is not clearly 0, raises its flag here, so its pages and crisis message
+    are committed before the webhook answers and sent on the ``pages`` queue. The full handling
+    runs in a task enqueued last (or in the sweep, when the broker is down): with the routine
+    work, unless intake saw something only the full handling can judge.
+
+    The message is committed on its own first (one statement, no transaction around it): a
+    routine answer costs the webhook its insert and a few reads, and a failure in its reading
+    never loses it."""
     try:
-        with transaction.atomic():
-            message = InboundMessage.objects.create(
-                message_sid=message_sid,
-                from_number=from_number,
-                to_number=to_number,
-                body=body,
-                payload=payload,
-            )
-            try:
-                with transaction.atomic():
-                    reading = intake_read(message)
-            except Exception:
-                # Storing the message never fails on its reading: the full handling reads it,
-                # first in line.
-                logger.exception("intake of inbound %s failed; left to its handling", message.pk)
-                reading = Intake.URGENT
-            enqueue(
-                HANDLE_TASK, message.pk, queue=PAGES_QUEUE if reading is Intake.URGENT else None
-            )
+        message = _store(
+            message_sid=message_sid,
+            from_number=from_number,
+            to_number=to_number,
+            body=body,
+            payload=payload,
+        )
     except IntegrityError:
         return InboundMessage.objects.get(message_sid=message_sid), False
+    try:
+        reading = intake_read(message)
+    except Exception:
+        # Stored all the same: the full handling reads it, first in line.
+        logger.exception("intake of inbound %s failed; left to its handling", message.pk)
+        reading = Intake.URGENT
+    enqueue(HANDLE_TASK, message.pk, queue=PAGES_QUEUE if reading is Intake.URGENT else None)
     return message, True
+
+
+def _store(**fields: object) -> InboundMessage:
+    if transaction.get_connection().in_atomic_block:
+        # Inside a caller's transaction a duplicate must not break it.
+        with transaction.atomic():
+            return InboundMessage.objects.create(**fields)
+    return InboundMessage.objects.create(**fields)
