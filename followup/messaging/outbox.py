@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -353,25 +354,39 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
 def message_status_update(
     *, message_id: int, provider_status: str, sid: str = "", error_code: str = ""
 ) -> bool:
-    """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless."""
+    """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless.
+
+    One read and one conditional update (the status only moves to a higher rank, so of two
+    callbacks racing, the update of the lower one matches nothing): a callback arrives for every
+    message sent, and at a morning's rate they must cost the web little."""
     status = _TWILIO_STATUS.get(provider_status.lower())
     if status is None:
         return False
-    with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or _RANK[status] <= _RANK[message.status]:
-            return False
-        message.status = status
-        if sid and not message.provider_sid:
-            message.provider_sid = sid
-        if status in (Status.UNDELIVERED, Status.FAILED):
-            message.error_code = error_code
-        message.sent_at = message.sent_at or timezone.now()
-        message.save(
-            update_fields=["status", "provider_sid", "error_code", "sent_at", "updated_at"]
+    message = (
+        OutboundMessage.objects.only(
+            "status", "flag_id", "purpose", "channel", "clinician_id", "error_code"
         )
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or _RANK[status] <= _RANK[message.status]:
+        return False
+    now = timezone.now()
+    changes = {"status": status, "sent_at": Coalesce("sent_at", Value(now)), "updated_at": now}
+    if sid:
+        changes["provider_sid"] = Case(
+            When(provider_sid="", then=Value(sid)), default=F("provider_sid")
+        )
+    failed = status in (Status.UNDELIVERED, Status.FAILED)
+    if failed:
+        changes["error_code"] = error_code
+    lower = [rank_status for rank_status, rank in _RANK.items() if rank < _RANK[status]]
+    if not OutboundMessage.objects.filter(pk=message_id, status__in=lower).update(**changes):
+        return False
+    if failed:
+        message.error_code = error_code
     _on_flag_timeline([message], status)
-    if status in (Status.UNDELIVERED, Status.FAILED):
+    if failed:
         from followup.messaging.events import message_failed
 
         message_failed(message_id=message_id)
