@@ -46,10 +46,12 @@ from followup.tokens import check_in_url
 logger = logging.getLogger(__name__)
 
 
-def find_patient(from_number: str) -> Patient | None:
-    """The patient texting from this number: with an open check-in first, else the latest."""
+def find_patient(from_number: str, *, lock: bool = False) -> Patient | None:
+    """The patient texting from this number: with an open check-in first, else the latest.
+    ``lock``: the rows of every patient with that number are locked (in one query)."""
+    patients = Patient.objects.select_for_update(of=("self",)) if lock else Patient.objects
     candidates = list(
-        Patient.objects.filter(phone=from_number).select_related("clinic").order_by("-updated_at")
+        patients.filter(phone=from_number).select_related("clinic").order_by("-updated_at")
     )
     if len(candidates) > 1:
         with_open = [p for p in candidates if p.check_ins.filter(status__in=OPEN).exists()]
@@ -66,13 +68,9 @@ def handle_inbound(inbound_id: int) -> str:
     ack = ACK.match(first.body or "")
     if ack and _clinician_ack(first, ack.group(1).upper()):
         return "acknowledged"
-    patient = find_patient(first.from_number)
     with transaction.atomic():
-        if patient is not None:
-            # One conversation at a time per patient: concurrent tasks queue up here.
-            patient = (
-                Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
-            )
+        # One conversation at a time per patient: concurrent tasks queue up here.
+        patient = find_patient(first.from_number, lock=True)
         waiting = list(
             InboundMessage.objects.select_for_update()
             .filter(

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -205,7 +205,7 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
             status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
         ):
             return []
-        return list(OutboundMessage.objects.select_related("patient", "flag").filter(pk=pks[0]))
+        return list(_with_followers().filter(pk=pks[0]))
     with transaction.atomic():
         pks = list(
             OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
@@ -221,8 +221,14 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
         OutboundMessage.objects.filter(pk__in=pks).update(
             status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
         )
-    return list(
-        OutboundMessage.objects.select_related("patient", "flag").filter(pk__in=pks).order_by("pk")
+    return list(_with_followers().filter(pk__in=pks).order_by("pk"))
+
+
+def _with_followers() -> QuerySet:
+    """Claimed rows as sending needs them, each knowing whether a message waits for it."""
+    waiting = OutboundMessage.objects.filter(after=OuterRef("pk"), status=Status.PENDING)
+    return OutboundMessage.objects.select_related("patient", "flag").annotate(
+        followed=Exists(waiting)
     )
 
 
@@ -260,15 +266,22 @@ def _call_provider(message: OutboundMessage) -> str | TransportError:
 def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
     # A status callback may have arrived first and moved a row on: only fill what is missing.
     now = timezone.now()
-    pks = [message.pk for message, _ in sent]
-    OutboundMessage.objects.filter(pk__in=pks, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, updated_at=now
-    )
-    OutboundMessage.objects.filter(pk__in=pks, provider_sid="").update(
-        provider_sid=Case(*(When(pk=message.pk, then=Value(sid)) for message, sid in sent))
+    still_sending = Q(status=Status.SENDING)
+    OutboundMessage.objects.filter(pk__in=[message.pk for message, _ in sent]).update(
+        status=Case(When(still_sending, then=Value(Status.SENT)), default=F("status")),
+        sent_at=Case(When(still_sending, then=Value(now)), default=F("sent_at")),
+        updated_at=Case(When(still_sending, then=Value(now)), default=F("updated_at")),
+        provider_sid=Case(
+            *(When(pk=message.pk, provider_sid="", then=Value(sid)) for message, sid in sent),
+            default=F("provider_sid"),
+        ),
     )
     _on_flag_timeline([message for message, _ in sent], Status.SENT)
-    _release_followers(pks)
+    # Followers written with their leader (the next check-in after "thanks") are known at the
+    # claim; the next question may be queued behind a crisis message while it is in flight.
+    _release_followers(
+        [message.pk for message, _ in sent if message.followed or message.purpose == "crisis"]
+    )
 
 
 def _on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
@@ -293,6 +306,8 @@ def _on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
 
 def _release_followers(message_ids: list[int]) -> None:
     """Messages waiting for these (the next question after a crisis message) go now."""
+    if not message_ids:
+        return
     for pk, flag_id in OutboundMessage.objects.filter(
         after__in=message_ids, status=Status.PENDING
     ).values_list("pk", "flag_id"):
