@@ -263,13 +263,14 @@ def latency_section(
     return Section(name), trials
 
 
-def latency_figures(section: Section, trials: list, twilio) -> None:
+def latency_figures(section: Section, trials: list, twilio, page_timeout: float) -> None:
     from followup.models import Flag, OutboundMessage
 
     measured = [t for t in trials if t.measured]
     figures = page_latency.collect(trials, twilio, "", reason="crisis_language")
     latencies = figures["latency_ms"]
-    section.missing["page SMS (none within --page-timeout)"] += figures["missing"]
+    late = sum(1 for ms in latencies if ms > page_timeout * 1000)
+    section.missing["page SMS (none within --page-timeout)"] += figures["missing"] + late
     # Duplicates: level-1 page SMS per trial's flag (by our message id in the callback URL),
     # page calls, and the patient's crisis message.
     phones = [t.phone for t in measured]
@@ -363,12 +364,12 @@ def task_rows(log: str) -> list[tuple[str, object]]:
     ]
 
 
-_ERROR = re.compile(r"\bERROR\b|\bCRITICAL\b|^Traceback", re.MULTILINE)
+_ERROR = re.compile(r"\bERROR\b|\bCRITICAL\b|^Traceback|Internal Server Error")
 
 
-def errors_in(log: str) -> int:
-    """Lines logged at ERROR or CRITICAL, and tracebacks."""
-    return len(_ERROR.findall(log))
+def errors_in(log: str) -> list[str]:
+    """Lines logged at ERROR or CRITICAL, and tracebacks' first lines."""
+    return [line for line in log.splitlines() if _ERROR.search(line)]
 
 
 def fire(url: str, requests: list, threads: int) -> dict:
@@ -472,7 +473,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         )
         cpu_rows = cpu.rows()
         section.rows.append(("afterwards", settle(args.settle_timeout)))
-        latency_figures(section, trials, twilio)
+        latency_figures(section, trials, twilio, args.page_timeout)
         section.rows.extend(cpu_rows)
         section.print()
         sections.append(section)
@@ -510,7 +511,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             )
         cpu_rows = cpu.rows()
         section.rows.append(("afterwards", settle(args.settle_timeout)))
-        latency_figures(section, trials, twilio)
+        latency_figures(section, trials, twilio, args.page_timeout)
         arrivals = question_accounting(
             section, messages_since(twilio, mark), set(loaded.phones), 1, "check-in SMS"
         )
@@ -526,6 +527,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             (
                 "release -> last check-in SMS (s)",
                 f"{max(arrivals) - released:.1f}" if arrivals else "none",
+            ),
+            (
+                "check-ins per minute (release -> last)",
+                f"{len(arrivals) / (max(arrivals) - released) * 60:.0f}" if arrivals else "none",
             ),
             *cpu_rows,
         ]
@@ -565,7 +570,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             bench.wait_until(lambda: not received.exists(), "every answer handled", args.timeout, 1)
         cpu_rows = cpu.rows()
         section.rows.append(("afterwards", settle(args.settle_timeout)))
-        latency_figures(section, trials, twilio)
+        latency_figures(section, trials, twilio, args.page_timeout)
         section.rows += accepted_rows(section, fired, "answers")
         handled = InboundMessage.objects.filter(message_sid__in=sids, status="handled").count()
         section.missing["answers not handled"] += Counter(fired["statuses"]).get(200, 0) - handled
@@ -599,6 +604,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         intake_sids = [sid for sid, _, _ in requests]
         cpu = Cpu(stack)
         intake = fire(stack.web_url, requests, args.threads)
+        intake_cpu = cpu.rows()
         section.rows += accepted_rows(section, intake, "intake")
         stored = InboundMessage.objects.filter(message_sid__in=intake_sids).count()
         section.missing["intake: accepted, not stored"] += (
@@ -611,7 +617,9 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         warmup = [webhooks.prepare(phone, ROUTINE_ANSWER) for phone in intake_phones]
         fire(floor_url, warmup[:FLOOR_WARMUP], args.threads)
         requests = [webhooks.prepare(phone, ROUTINE_ANSWER) for phone in intake_phones]
+        cpu = Cpu(stack)
         floor = fire(floor_url, requests, args.threads)
+        floor_cpu = cpu.rows()  # before it stops: a process that exited is no longer named
         stack.kill("floor", signal.SIGTERM, grace=10)
         section.rows += accepted_rows(section, floor, "floor")
         floor_rows = _floor_rows([sid for sid, _, _ in requests])
@@ -622,12 +630,17 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         intake_rate = Counter(intake["statuses"]).get(200, 0) / intake["seconds"]
         floor_rate = Counter(floor["statuses"]).get(200, 0) / floor["seconds"]
         ratio = intake_rate / floor_rate if floor_rate else float("nan")
-        intake_p99 = bench.percentile(intake["latencies"], 0.99) * 1000
+        intake_ms = [s * 1000 for s in intake["latencies"]]
+        floor_ms = [s * 1000 for s in floor["latencies"]]
+        intake_p99 = bench.percentile(intake_ms, 0.99)
         section.rows += [
             ("gunicorn", f"{args.web_workers} workers x {args.web_threads} threads, both"),
             ("connections", "the server closes each (sync workers); the client reconnects"),
-            *cpu.rows(),
+            *((f"intake: {label}", value) for label, value in intake_cpu),
+            *((f"floor: {label}", value) for label, value in floor_cpu),
         ]
+        section.target("intake latency p50 / p99 / worst", _ms(intake_ms), "", None)
+        section.target("floor latency p50 / p99 / worst", _ms(floor_ms), "", None)
         section.target(
             "intake / floor accepted per second",
             f"{intake_rate:.0f} / {floor_rate:.0f} = {ratio:.2f}",
@@ -714,6 +727,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             *task_rows(worker_log_since(stack, log_offset)),
             *cpu_rows,
         ]
+        section.target("patients in the database", f"{patients}", "", None)
+        section.target("handled per second, first -> last handled", f"{handled_rate:.1f}", "", None)
         section.target(
             "stored answers handled, next question at Twilio, per second",
             f"{end_to_end:.1f}",
@@ -789,6 +804,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             *task_rows(worker_log_since(stack, log_offset)),
             *cpu_rows,
         ]
+        section.target("patients in the database", f"{patients}", "", None)
+        section.target("first claim -> last first question at Twilio", f"{seconds:.1f} s", "", None)
         section.target(
             "check-ins dispatched per minute",
             f"{per_minute:.0f}",
@@ -804,7 +821,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         section.print()
         sections.append(section)
 
-        errors = {name: errors_in(stack.log(name)) for name in ("web", "worker", "beat")}
+        errors = {name: errors_in(stack.log(name)) for name in ("web", "worker", "beat", "floor")}
 
     ok = not any(sum(s.missing.values()) + sum(s.duplicated.values()) for s in sections)
     print(_table(args, configuration, zone, sections, errors, ok), flush=True)
@@ -873,7 +890,13 @@ def _table(args, configuration: str, zone: str, sections: list[Section], errors,
             f"patients' zone {zone}; sizes: {args.trials} trials, {args.checkins} check-ins, "
             f"{args.answers} answers, {args.intake} intake, {args.dispatch} dispatch, "
             f"scale {args.scale}",
-            f"ERROR lines / tracebacks in logs: {errors}",
+            "ERROR lines / tracebacks in logs: "
+            + ", ".join(f"{name} {len(lines)}" for name, lines in errors.items()),
+            *(
+                f"  {name}: {line[:160]}"
+                for name, lines in errors.items()
+                for line in list(dict.fromkeys(lines))[:5]
+            ),
             "",
             *(line.rstrip() for line in rendered),
             "",
