@@ -3,7 +3,8 @@ processes (web, worker, beat, private Redis) around an in-process FakeTwilio.
 
 The processes are started by ``tests.support.stack.Stack`` with its environment unchanged
 (SMS_BACKEND=twilio pointed at the fake, a private REDIS_URL, DISPATCH_INTERVAL_SECONDS=1 …);
-only the pool sizes are made configurable. Nothing here changes how the service works.
+only the pool sizes are made configurable (and the WSGI app gunicorn serves, for load.py's
+floor). Nothing here changes how the service works.
 """
 
 import argparse
