@@ -603,8 +603,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         requests = [webhooks.prepare(phone, ROUTINE_ANSWER) for phone in intake_phones]
         intake_sids = [sid for sid, _, _ in requests]
         cpu = Cpu(stack)
+        sessions = bench.pg_sessions()
         intake = fire(stack.web_url, requests, args.threads)
         intake_cpu = cpu.rows()
+        intake_sessions = bench.pg_sessions() - sessions
         section.rows += accepted_rows(section, intake, "intake")
         stored = InboundMessage.objects.filter(message_sid__in=intake_sids).count()
         section.missing["intake: accepted, not stored"] += (
@@ -618,8 +620,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         fire(floor_url, warmup[:FLOOR_WARMUP], args.threads)
         requests = [webhooks.prepare(phone, ROUTINE_ANSWER) for phone in intake_phones]
         cpu = Cpu(stack)
+        sessions = bench.pg_sessions()
         floor = fire(floor_url, requests, args.threads)
         floor_cpu = cpu.rows()  # before it stops: a process that exited is no longer named
+        floor_sessions = bench.pg_sessions() - sessions
         stack.kill("floor", signal.SIGTERM, grace=10)
         section.rows += accepted_rows(section, floor, "floor")
         floor_rows = _floor_rows([sid for sid, _, _ in requests])
@@ -636,6 +640,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         section.rows += [
             ("gunicorn", f"{args.web_workers} workers x {args.web_threads} threads, both"),
             ("connections", "the server closes each (sync workers); the client reconnects"),
+            (
+                "PostgreSQL connections opened: intake / floor",
+                f"{intake_sessions} / {floor_sessions}",
+            ),
             *((f"intake: {label}", value) for label, value in intake_cpu),
             *((f"floor: {label}", value) for label, value in floor_cpu),
         ]
