@@ -3,7 +3,8 @@ processes (web, worker, beat, private Redis) around an in-process FakeTwilio.
 
 The processes are started by ``tests.support.stack.Stack`` with its environment unchanged
 (SMS_BACKEND=twilio pointed at the fake, a private REDIS_URL, DISPATCH_INTERVAL_SECONDS=1 …);
-only the pool sizes are made configurable. Nothing here changes how the service works.
+only the pool sizes are made configurable (and the WSGI app gunicorn serves, for load.py's
+floor). Nothing here changes how the service works.
 """
 
 import argparse
@@ -161,32 +162,42 @@ def phone_number(n: int) -> str:
     return f"+1312{2_000_000 + n:07d}"
 
 
-def seed(count: int, *, zone: str, mode: str, session_hours_ago: float = 25) -> Seeded:
+def seed(
+    count: int,
+    *,
+    zone: str,
+    mode: str,
+    session_hours_ago: float = 25,
+    first: int = 0,
+    name: str = "Bench Clinic",
+) -> Seeded:
     """``count`` SMS patients of one clinic, each with one session ``session_hours_ago``: the
     rows ``patient_create`` and ``session_record`` would write (patient, session, the plan's
-    check-ins, audit events). ``mode='services'`` calls those services for real."""
+    check-ins, audit events). ``mode='services'`` calls those services for real. Phone numbers
+    are ``phone_number(first)`` on: give each clinic of a run its own range."""
     from django.utils import timezone
 
     from followup.services.clinics import clinic_create
 
-    clinic = clinic_create(name="Bench Clinic", timezone="America/Chicago")
+    clinic = clinic_create(name=name, timezone="America/Chicago")
     now = timezone.now()
     occurred_at = now - dt.timedelta(hours=session_hours_ago)
+    numbers = range(first, first + count)
     if mode == "services":
-        _seed_services(clinic, count, zone, occurred_at, now)
+        _seed_services(clinic, numbers, zone, occurred_at, now)
     else:
-        _seed_bulk(clinic, count, zone, occurred_at, now)
+        _seed_bulk(clinic, numbers, zone, occurred_at, now)
     from followup.models import Patient
 
     phones = dict(Patient.objects.filter(clinic=clinic).values_list("phone", "pk"))
     return Seeded(clinic_id=clinic.pk, phones=phones, zone=zone)
 
 
-def _seed_services(clinic, count, zone, occurred_at, now) -> None:
+def _seed_services(clinic, numbers: range, zone, occurred_at, now) -> None:
     from followup.services.patients import patient_create
     from followup.services.sessions import session_record
 
-    for n in range(count):
+    for n in numbers:
         patient = patient_create(
             clinic=clinic,
             first_name=f"P{n}",
@@ -198,7 +209,7 @@ def _seed_services(clinic, count, zone, occurred_at, now) -> None:
         session_record(patient=patient, occurred_at=occurred_at, treatment="iv_ketamine", now=now)
 
 
-def _seed_bulk(clinic, count, zone, occurred_at, now, batch: int = 1000) -> None:
+def _seed_bulk(clinic, numbers: range, zone, occurred_at, now, batch: int = 1000) -> None:
     from django.db import transaction
 
     from followup.models import AuditEvent, CheckIn, Patient, TreatmentSession
@@ -216,8 +227,8 @@ def _seed_bulk(clinic, count, zone, occurred_at, now, batch: int = 1000) -> None
         next_session_at=None,
         taken_dates=[],
     )
-    for start in range(0, count, batch):
-        numbers = range(start, min(start + batch, count))
+    for start in range(0, len(numbers), batch):
+        chunk = numbers[start : start + batch]
         with transaction.atomic():
             patients = Patient.objects.bulk_create(
                 Patient(
@@ -231,7 +242,7 @@ def _seed_bulk(clinic, count, zone, occurred_at, now, batch: int = 1000) -> None
                     sms_consent=True,
                     sms_consent_at=now,
                 )
-                for n in numbers
+                for n in chunk
             )
             sessions = TreatmentSession.objects.bulk_create(
                 TreatmentSession(patient=p, occurred_at=occurred_at, treatment="iv_ketamine")
@@ -326,14 +337,19 @@ def _stack_class():
             )
             self.wait(lambda: " ready." in self.log("worker"), "worker ready", timeout=60)
 
-        def start_web(self) -> None:
+        def start_web(
+            self, app: str = "config.wsgi", name: str = "web", port: int | None = None
+        ) -> None:
+            """gunicorn serving ``app`` (another WSGI module with the same settings, e.g. a
+            floor to compare with) as process ``name`` on ``port`` (default: the web port)."""
+            port = port or self.web_port
             self._start(
-                "web",
+                name,
                 [
                     str(Path(sys.executable).parent / "gunicorn"),
-                    "config.wsgi",
+                    app,
                     "--bind",
-                    f"127.0.0.1:{self.web_port}",
+                    f"127.0.0.1:{port}",
                     "--workers",
                     str(self.web_workers),
                     "--threads",
@@ -342,7 +358,7 @@ def _stack_class():
                     "2048",
                 ],
             )
-            self.wait(self._web_up, "web up", timeout=30)
+            self.wait(lambda: _url_up(f"http://127.0.0.1:{port}/healthz"), f"{name} up", timeout=30)
 
         def log(self, name: str) -> str:
             path = self.logs / f"{name}.log"
@@ -368,6 +384,16 @@ def _stack_class():
                     os.killpg(process.pid, signal.SIGKILL)
 
     return BenchStack
+
+
+def _url_up(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
+            return response.status in (200, 503)
+    except OSError:
+        return False
 
 
 def _raise_on_sigterm(signum: int, frame: object) -> None:
@@ -410,20 +436,22 @@ def running_stack(
     concurrency: int,
     web_workers: int = 2,
     web_threads: int = 8,
+    twilio: object = None,
 ) -> Iterator[tuple[object, object]]:
-    """(stack, fake twilio): the fake serving and Redis up; start web/worker/beat yourself."""
+    """(stack, fake twilio): the fake serving and Redis up; start web/worker/beat yourself.
+    ``twilio``: a FakeTwilio (or subclass) not yet started, instead of a plain one."""
     from tests.support.twilio_server import FakeTwilio
 
-    with FakeTwilio() as twilio:
+    with twilio or FakeTwilio() as fake:
         stack_class = _stack_class()
-        stack = stack_class(tmp, twilio)
+        stack = stack_class(tmp, fake)
         stack.worker_concurrency = concurrency
         stack.web_workers = web_workers
         stack.web_threads = web_threads
         stack.env["DATABASE_URL"] = database_url
         try:
             stack.start_redis()
-            yield stack, twilio
+            yield stack, fake
         finally:
             stack.stop_all()
 

@@ -233,9 +233,10 @@ class TrialPatients:
     phones: list[str]
 
 
-def seed_trial_patients(count: int, zone: str) -> TrialPatients:
-    """``count`` patients of their own clinic, each with a check-in open at PHQ-9 item 9 (what
-    the dispatcher and eight answers would have left), and a clinician on call at level 1."""
+def seed_trial_patients(count: int, zone: str, item: int = 9) -> TrialPatients:
+    """``count`` patients of their own clinic, each with a check-in open at PHQ-9 ``item`` (9:
+    what the dispatcher and eight answers would have left), and a clinician on call at
+    level 1."""
     from django.utils import timezone
 
     from followup.models import CheckIn
@@ -280,7 +281,7 @@ def seed_trial_patients(count: int, zone: str) -> TrialPatients:
         expires_at=now + dt.timedelta(hours=plan.expire_after_hours),
         reminder_due_at=now + dt.timedelta(hours=plan.reminder_after_hours),
         current_instrument="phq9",
-        current_item=9,
+        current_item=item,
     )
     if opened != count:
         raise RuntimeError(f"expected {count} open check-ins, made {opened}")
@@ -397,13 +398,16 @@ def run_trials(
     webhooks: Webhooks,
     twilio,
     progress=None,
+    bodies: list[str] | None = None,
 ) -> list[Trial]:
     """One trial at a time: POST, wait for the page SMS and the call to reach the fake, pause
-    ``--spacing``, next. ``progress()`` (the load scenario) gives the backlog at each POST."""
+    ``--spacing``, next. ``progress()`` (the load scenario) gives the backlog at each POST.
+    ``bodies``: what the patients text, in turn (default: ``--answer``)."""
     trials = []
     last_report = time.monotonic()
     for index, phone in enumerate(phones):
-        sid, data, headers = webhooks.prepare(phone, args.answer)
+        body = bodies[index % len(bodies)] if bodies else args.answer
+        sid, data, headers = webhooks.prepare(phone, body)
         trial = Trial(scenario=scenario, phone=phone, sid=sid, measured=index >= warmup)
         sms_before = len(twilio.to(ON_CALL_PHONE, "Messages"))
         calls_before = len(twilio.to(ON_CALL_PHONE, "Calls"))
@@ -475,9 +479,10 @@ PHASES = (
 )
 
 
-def collect(trials: list[Trial], twilio, pages_log: str) -> dict:
+def collect(trials: list[Trial], twilio, pages_log: str, reason: str = "suicidal_ideation") -> dict:
     """Per measured trial: the page SMS, call and crisis SMS arrival (matched by flag code and
-    phone), and where the time went (database rows and the pages worker's log)."""
+    phone), and where the time went (database rows and the pages worker's log). ``reason``: the
+    flag's (``crisis_language`` for words)."""
     from followup.models import Flag, InboundMessage, OutboundMessage
 
     measured = [t for t in trials if t.measured]
@@ -488,7 +493,7 @@ def collect(trials: list[Trial], twilio, pages_log: str) -> dict:
     flags = {
         f.patient.phone: f
         for f in Flag.objects.filter(
-            patient__phone__in=[t.phone for t in measured], reason="suicidal_ideation"
+            patient__phone__in=[t.phone for t in measured], reason=reason
         ).select_related("patient")
     }
     rows = {
