@@ -13,14 +13,14 @@ import logging
 from enum import Enum
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from followup import rules
-from followup.conversation.inbound import find_patient, recently_closed
+from followup.conversation.inbound import LATE_WINDOW, find_patient, recently_closed
 from followup.conversation.outgoing import OPEN, question_sent
 from followup.conversation.reading import ACK, about, keyword
-from followup.instruments import parse_answer
+from followup.instruments import PHQ9, parse_answer
 from followup.models import CheckIn, InboundMessage, Patient, Response
 from followup.safety import rules_fired
 
@@ -43,6 +43,14 @@ def intake_read(message: InboundMessage) -> Intake:
     if ACK.match(body):
         return Intake.URGENT
     if not body.strip() or keyword(body):
+        return Intake.ROUTINE
+    if (
+        parse_answer(body) is not None
+        and not rules.message_triggers(body)
+        and not _item_9_within_reach(message.from_number)
+    ):
+        # The morning's common case, in one query: an answer, and no question it could be an
+        # answer to is PHQ-9 item 9 (asked now, or in a check-in that closed lately).
         return Intake.ROUTINE
     patient = find_patient(message.from_number)
     if patient is None:
@@ -97,6 +105,31 @@ def _triggers(
     if _may_be_late_item_9(patient, message):
         return None
     return rules.message_triggers(body), None
+
+
+def _item_9_within_reach(from_number: str) -> bool:
+    """Whether a patient with this number has an open check-in at PHQ-9 item 9, or an SMS
+    check-in that closed within the late window (``_may_be_late_item_9``). Broader than the
+    full reading on purpose: when it says yes, the full reading decides."""
+    now = timezone.now()
+    at_item_9 = CheckIn.objects.filter(
+        patient=OuterRef("pk"),
+        status__in=OPEN,
+        current_instrument=PHQ9.code,
+        current_item=rules.SUICIDAL_IDEATION_ITEM,
+    )
+    closed_lately = CheckIn.objects.filter(
+        patient=OuterRef("pk"),
+        channel="sms",
+        status__in=[CheckIn.Status.EXPIRED, *OPEN],
+        expires_at__lte=now,
+        expires_at__gt=now - LATE_WINDOW,
+    )
+    return (
+        Patient.objects.filter(phone=from_number)
+        .filter(Q(Exists(at_item_9)) | Q(Exists(closed_lately)))
+        .exists()
+    )
 
 
 def _earlier_waiting(message: InboundMessage) -> bool:

@@ -7,7 +7,9 @@ raises, pages and tells the patient nothing a second time."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from config.celery import app
@@ -217,13 +219,16 @@ def test_item_9_reply_not_clearly_0_pages_from_the_webhook(
 def test_a_routine_answer_raises_nothing_at_intake_and_is_routine_work(
     twilio: object, check_in: CheckIn, pat: Patient, queued: list
 ) -> None:
-    text(twilio, pat, "1")
+    with CaptureQueriesContext(connection) as webhook:
+        text(twilio, pat, "1")
 
     message = InboundMessage.objects.get(from_number=pat.phone, body="1")
     assert not Flag.objects.filter(patient=pat).exists()
     assert not OutboundMessage.objects.filter(purpose__in=["page", "crisis"]).exists()
     assert handle_tasks(queued, message.pk) == [None]
     assert [name for name, _, _ in queued] == ["followup.handle_inbound"]
+    # The webhook's whole cost in the database: the insert, and one read that rules item 9 out.
+    assert [q["sql"].split()[0] for q in webhook.captured_queries] == ["INSERT", "SELECT"]
 
 
 def test_crisis_language_from_an_unknown_number_is_handled_on_the_urgent_queue(
