@@ -32,8 +32,8 @@ SEND_BATCH_TASK = "followup.send_messages"
 # Messages queued together (a dispatcher sweep, a re-drive) go out in tasks of this many, each
 # sending its messages on up to ``SEND_THREADS`` connections at once: a provider's round trip
 # (100-300 ms to Twilio) is waited for in threads, not by a worker process per message.
-SEND_BATCH = 25
-SEND_THREADS = 8
+SEND_BATCH = 10
+SEND_THREADS = 10
 MAX_ATTEMPTS = 8
 REDRIVE_AFTER = dt.timedelta(seconds=15)
 # A message about a flag (a page, a crisis message) is never left waiting long: a lost enqueue is

@@ -216,6 +216,23 @@ def test_item_9_reply_not_clearly_0_pages_from_the_webhook(
         assert "please reply to question 9/16" in bodies(twilio, pat)[-1]
 
 
+@pytest.mark.parametrize(("reply", "queue"), [("2", "pages"), ("0", None)])
+def test_a_late_reply_to_item_9_is_handled_first_unless_it_is_a_clear_0(
+    twilio: object, at_item_9: CheckIn, pat: Patient, queued: list, reply: str, queue: str | None
+) -> None:
+    """The check-in closed while item 9 waited: a reply now may be its late answer, which only
+    the full handling can judge, on the urgent queue; a clear 0 is routine."""
+    CheckIn.objects.filter(pk=at_item_9.pk).update(
+        status="expired", expires_at=NOW - HOUR, current_instrument="", current_item=None
+    )
+
+    text(twilio, pat, reply)
+
+    message = InboundMessage.objects.filter(from_number=pat.phone).latest("pk")
+    assert message.body == reply
+    assert handle_tasks(queued, message.pk) == [queue]
+
+
 def test_a_routine_answer_raises_nothing_at_intake_and_is_routine_work(
     twilio: object, check_in: CheckIn, pat: Patient, queued: list
 ) -> None:
