@@ -21,6 +21,7 @@ from followup.conversation.inbound import LATE_WINDOW, find_patient, recently_cl
 from followup.conversation.outgoing import OPEN, question_sent
 from followup.conversation.reading import ACK, about, keyword
 from followup.instruments import PHQ9, parse_answer
+from followup.messaging.outbox import sends_together
 from followup.models import CheckIn, InboundMessage, Patient, Response
 from followup.safety import rules_fired
 
@@ -64,8 +65,11 @@ def intake_read(message: InboundMessage) -> Intake:
     if not triggers:
         return Intake.ROUTINE
     marked = about(triggers, message, at_intake=True)
-    with transaction.atomic():
-        # The flag, its first pages and the crisis message: all or none.
+    with sends_together(here=True), transaction.atomic():
+        # The flag, its first pages and the crisis message: all or none. Once committed, this
+        # process sends them, before the webhook answers: a page does not wait for a worker
+        # that a morning's backlog keeps busy (they are on the pages queue too, should this
+        # process fail to send them).
         rules_fired(patient=patient, triggers=marked, source="sms", response=response)
     logger.info("inbound %s raised %s at intake", message.pk, [t.reason for t in marked])
     return Intake.FIRED

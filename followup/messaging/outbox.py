@@ -127,7 +127,8 @@ _collected: ContextVar[list[tuple[int, str | None]] | None] = ContextVar(
 def sends_together(*, here: bool = False) -> Iterator[None]:
     """Messages queued inside the block are sent together once it has committed: by one task per
     ``SEND_BATCH`` messages (per queue), or with ``here`` by this process, at once (a task that
-    has just handled a reply sends the next question itself instead of queueing one more task).
+    has just handled a reply sends the next question itself instead of queueing one more task;
+    the webhook that raised a flag sends its first pages before it answers Twilio).
     Nothing is sent when the block fails: its rows were rolled back with it."""
     collected: list[tuple[int, str | None]] = []
     token = _collected.set(collected)
@@ -141,6 +142,11 @@ def sends_together(*, here: bool = False) -> Iterator[None]:
 
 def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> None:
     if here:
+        # Messages about a flag are on the pages queue all the same: if this process cannot
+        # send them, the next free worker does (whoever claims a row first sends it).
+        urgent = [pk for pk, queue in collected if queue == PAGES_QUEUE]
+        for start in range(0, len(urgent), SEND_BATCH):
+            enqueue(SEND_BATCH_TASK, urgent[start : start + SEND_BATCH], queue=PAGES_QUEUE)
         messages_send([pk for pk, _ in collected])
         return
     by_queue: dict[str | None, list[int]] = {}

@@ -108,9 +108,10 @@ def handle_tasks(waiting: list, pk: int) -> list[str | None]:
 
 def urgent_sends(waiting: list) -> set[str]:
     return {
-        OutboundMessage.objects.get(pk=args[0]).purpose
+        OutboundMessage.objects.get(pk=pk).purpose
         for name, args, queue in waiting
-        if name == "followup.send_message" and queue == "pages"
+        if name == "followup.send_messages" and queue == "pages"
+        for pk in args[0]
     }
 
 
@@ -138,8 +139,13 @@ def test_crisis_text_pages_from_the_webhook_before_a_backlog_of_routine_answers(
         ).count()
         == BACKLOG + 1
     )
-    # The page and the crisis message wait on the urgent queue, not behind the backlog; the
-    # text's own handling is routine work.
+    # The webhook sent the page and the crisis message before it answered, and queued them on
+    # the urgent queue too (a worker sends them if the webhook could not); the text's own
+    # handling is routine work.
+    assert len(twilio.messages_to(bob.phone)) == 1
+    assert [c.params["To"] for c in twilio.calls] == [bob.phone]
+    assert "you are not alone" in bodies(twilio, pat)[-1]
+    assert pages.filter(status="sent").count() == pages.count()
     assert urgent_sends(queued) >= {"page", "crisis"}
     assert handle_tasks(queued, message.pk) == [None]
     page_count = pages.count()

@@ -100,9 +100,10 @@ def test_item_9_answered_2_pages_level_1_by_sms_and_call_and_tells_the_patient_f
     # The pages and the crisis message went on the urgent queue, raised by the webhook itself;
     # the reply's full handling is routine work.
     urgent = {
-        OutboundMessage.objects.get(pk=args[0]).purpose
+        OutboundMessage.objects.get(pk=pk).purpose
         for name, args, queue in celery_inline[enqueued_before:]
-        if name == "followup.send_message" and queue == "pages"
+        if name == "followup.send_messages" and queue == "pages"
+        for pk in args[0]
     }
     assert urgent == {"page", "crisis"}
     assert ("followup.handle_inbound", None) in {
