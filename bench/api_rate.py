@@ -55,7 +55,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=0.0,
         help="py-spy record one web worker for this long during the one-by-one part (needs "
-        "py-spy; the SVG is written to the current directory)",
+        "py-spy; written to the current directory)",
+    )
+    parser.add_argument(
+        "--profile-format",
+        choices=("flamegraph", "raw", "speedscope"),
+        default="flamegraph",
+        help="py-spy's output format (flamegraph: an SVG; raw: collapsed stacks)",
     )
     bench.add_common_arguments(parser)
     parser.set_defaults(database_url=DEFAULT_DATABASE_URL)
@@ -84,7 +90,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
         bench.say(f"one by one: {args.patients} patients and sessions, {args.threads} threads")
         cpu_before = bench.cpu_snapshot(stack)
-        profiler = _start_profiler(stack, args.profile_seconds)
+        profiler = _start_profiler(stack, args.profile_seconds, args.profile_format)
         single = _one_by_one(client, args.patients, args.threads)
         cpu_single = bench.cpu_used(cpu_before, bench.cpu_snapshot(stack))
         if profiler is not None:
@@ -152,13 +158,14 @@ def _start_web(stack: object, workers: int) -> None:
     stack.wait(stack._web_up, "web up", timeout=60)
 
 
-def _start_profiler(stack: object, seconds: float) -> subprocess.Popen | None:
+def _start_profiler(stack: object, seconds: float, fmt: str) -> subprocess.Popen | None:
     if seconds <= 0:
         return None
     master = stack.processes["web"].pid
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     worker = children[0]
-    out = f"api_rate-worker-{worker}.svg"
+    suffix = {"flamegraph": "svg", "raw": "txt", "speedscope": "json"}[fmt]
+    out = f"api_rate-worker-{worker}.{suffix}"
     bench.say(f"py-spy recording web worker {worker} for {seconds:.0f} s into {out}")
     return subprocess.Popen(  # noqa: S603 - our own tool on our own worker's pid
         [
@@ -168,6 +175,8 @@ def _start_profiler(stack: object, seconds: float) -> subprocess.Popen | None:
             worker,
             "--duration",
             str(int(seconds)),
+            "--format",
+            fmt,
             "--output",
             out,
             "--nonblocking",

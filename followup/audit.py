@@ -25,11 +25,28 @@ def audit_record(
     clinic: Clinic | None = None,
     detail: dict | None = None,
 ) -> AuditEvent:
+    event = audit_event(
+        actor=actor, action=action, obj=obj, patient=patient, clinic=clinic, detail=detail
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    patient: Patient | None = None,
+    clinic: Clinic | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """The event ``audit_record`` writes, not yet saved: for ``audit_record_many``."""
     if patient is None and isinstance(obj, Patient):
         patient = obj
     if clinic is None:
         clinic = patient.clinic if patient is not None else getattr(actor, "clinic", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         clinic=clinic,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -39,6 +56,11 @@ def audit_record(
         ip_address=_client_ip.get(),
         detail=detail or {},
     )
+
+
+def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Events made by ``audit_event``, written in one statement (a bulk import)."""
+    return AuditEvent.objects.bulk_create(events)
 
 
 class AuditMiddleware:
