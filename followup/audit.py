@@ -44,15 +44,21 @@ def audit_event(
     """The event ``audit_record`` writes, not yet saved: for ``audit_record_many``."""
     if patient is None and isinstance(obj, Patient):
         patient = obj
-    if clinic is None:
-        clinic = patient.clinic if patient is not None else getattr(actor, "clinic", None)
+    if clinic is not None:
+        clinic_id = clinic.pk
+    elif patient is not None:
+        clinic_id = patient.clinic_id
+    else:
+        clinic_id = getattr(actor, "clinic_id", None)
+    # By id: no query for a relation not loaded, and no instance checks per relation, which a
+    # bulk import of thousands would notice.
     return AuditEvent(
-        clinic=clinic,
-        actor=actor if getattr(actor, "pk", None) else None,
+        clinic_id=clinic_id,
+        actor_id=getattr(actor, "pk", None),
         action=action,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        patient=patient,
+        patient_id=patient.pk if patient is not None else None,
         ip_address=_client_ip.get(),
         detail=detail or {},
     )

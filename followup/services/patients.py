@@ -181,15 +181,16 @@ def patients_import(
     patients, visits, errors = _checked_rows(clinic, rows, now)
     if errors:
         raise import_error(errors)
+    recorded_by = getattr(_user(actor), "pk", None)
     try:
         with transaction.atomic():
             Patient.objects.bulk_create(patients)
             sessions = TreatmentSession.objects.bulk_create(
                 TreatmentSession(
-                    patient=patient,
+                    patient_id=patient.pk,
                     occurred_at=visit["occurred_at"],
                     treatment=visit["treatment"],
-                    recorded_by=_user(actor),
+                    recorded_by_id=recorded_by,
                 )
                 for patient, visit in zip(patients, visits, strict=True)
                 if visit is not None

@@ -132,8 +132,8 @@ def planned_check_in(
 ) -> CheckIn:
     """The row of one planned check-in, not yet saved."""
     return CheckIn(
-        patient=patient,
-        session=session,
+        patient_id=patient.pk,
+        session_id=session.pk if session is not None else None,
         step=item.step,
         due_at=item.due_at,
         local_date=item.local_date,
