@@ -54,6 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn --workers (3)")
     parser.add_argument(
+        "--web-threads",
+        type=int,
+        default=1,
+        help="gunicorn --threads (1: sync workers, as docker-compose.yml runs it; more: gthread "
+        "workers, to see what threads would give)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a fast sanity run: 200 one by one, 1000 in bulk"
     )
     parser.add_argument(
@@ -89,8 +96,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     token = _create_clinic()
     bench.analyze_database()
     with bench.running_stack(tmp, database_url=args.database_url, concurrency=1) as (stack, _):
-        _start_web(stack, args.web_workers)
-        bench.say(f"gunicorn config.wsgi up with {args.web_workers} workers")
+        _start_web(stack, args.web_workers, args.web_threads)
+        bench.say(
+            f"gunicorn config.wsgi up with {args.web_workers} workers x {args.web_threads} threads"
+        )
         host = urlsplit(stack.web_url).netloc
         client = Client(host, token)
 
@@ -147,8 +156,9 @@ def _create_clinic() -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _start_web(stack: object, workers: int) -> None:
-    """As docker-compose.yml runs it (sync workers), without the access log."""
+def _start_web(stack: object, workers: int, threads: int) -> None:
+    """As docker-compose.yml runs it (sync workers, unless ``threads`` > 1), without the access
+    log."""
     stack._start(
         "web",
         [
@@ -158,6 +168,8 @@ def _start_web(stack: object, workers: int) -> None:
             f"127.0.0.1:{stack.web_port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--timeout",
             "30",
             "--backlog",
@@ -424,8 +436,9 @@ def _report(args, single, cpu_single, single_check, bulk, bulk_check) -> str:
         ("date (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")),
         (
             "configuration",
-            f"PostgreSQL, Redis, gunicorn config.wsgi --workers {args.web_workers} (sync), "
-            f"{os.cpu_count()} cores",
+            f"PostgreSQL, Redis, gunicorn config.wsgi --workers {args.web_workers} "
+            + (f"--threads {args.web_threads}" if args.web_threads > 1 else "(sync)")
+            + f", {os.cpu_count()} cores",
         ),
         ("-- one by one", f"{args.patients} patients + sessions, {args.threads} client threads"),
         ("HTTP statuses", single["statuses"]),
