@@ -49,22 +49,32 @@ def session_record(
         # Read after the lock, so a session recorded meanwhile for this patient is seen.
         existing = list(
             CheckIn.objects.filter(patient=patient).values_list(
-                "id", "session_id", "status", "due_at", "local_date", "session__occurred_at"
+                "id",
+                "session_id",
+                "status",
+                "due_at",
+                "local_date",
+                "session__occurred_at",
+                named=True,
             )
         )
-        scheduled = [row for row in existing if row[2] == CheckIn.Status.SCHEDULED]
+        scheduled = [row for row in existing if row.status == CheckIn.Status.SCHEDULED]
         # Cancelled before the plan looks for free days, as a cancelled check-in no longer
         # holds its day. Each update takes the rows' locks and cancels only those still
         # scheduled: one the dispatcher (SKIP LOCKED) claimed meanwhile is sent, and stays.
         baseline_ids = _cancel(
-            [row[0] for row in scheduled if row[1] is None], reason=TREATMENT_STARTED, now=now
+            [row.id for row in scheduled if row.session_id is None],
+            reason=TREATMENT_STARTED,
+            now=now,
         )
         # The enrolment check-in has no session, so this never picks it up.
         superseded_ids = _cancel(
             [
-                row[0]
+                row.id
                 for row in scheduled
-                if row[1] is not None and row[3] > occurred_at and row[5] <= occurred_at
+                if row.session_id is not None
+                and row.due_at > occurred_at
+                and row.session__occurred_at <= occurred_at
             ],
             reason=SUPERSEDED,
             now=now,
@@ -77,9 +87,9 @@ def session_record(
             .first()
         )
         taken = [
-            row[4]
+            row.local_date
             for row in existing
-            if row[2] != CheckIn.Status.CANCELLED and row[0] not in cancelled
+            if row.status != CheckIn.Status.CANCELLED and row.id not in cancelled
         ]
         planned = plan_check_ins(
             occurred_at=occurred_at,
