@@ -74,9 +74,9 @@ class CheckInBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A session without its check-ins, for when they are at hand already. (No docstring: the
+# schema would give it to ``Session`` too.)
 class SessionFieldsSerializer(serializers.ModelSerializer):
-    """A session without its check-ins (for when they are at hand already)."""
-
     class Meta:
         model = TreatmentSession
         fields = ["id", "patient", "occurred_at", "treatment", "created_at"]
