@@ -350,7 +350,11 @@ def _bulk(client: Client, first: int, count: int, batch: int, threads: int) -> d
         if status == 201:
             created += data["created"]
         else:
-            bench.say(f"import refused: {status} {str(data)[:300]}")
+            # The code and the rows named, not the messages: they quote what was sent.
+            extra = data.get("extra", {}) if isinstance(data, dict) else {}
+            rows = sorted(extra.get("rows", {}), key=int)
+            code = data.get("code") if isinstance(data, dict) else None
+            bench.say(f"import refused: {status} {code}, rows {rows[:20]}")
     return {
         "available": True,
         "seconds": seconds,
