@@ -31,6 +31,11 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(detail)]}
 
 
+def field_errors(detail: Any) -> dict[str, list[str]]:
+    """DRF's error detail of one object as ``{"field": [...], "nested.field": [...]}``."""
+    return _flatten(detail)
+
+
 def _codes(detail: Any) -> list[str]:
     if isinstance(detail, dict):
         return [code for value in detail.values() for code in _codes(value)]

@@ -4,9 +4,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import AwareDateTimeField, StrictBooleanField
+from followup.instruments import INSTRUMENTS
 from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
 from followup.selectors import latest_scores
+from followup.services.patients import MAX_IMPORT
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -48,6 +50,13 @@ class PatientSerializer(serializers.ModelSerializer):
         return LatestScoresSerializer(latest_scores(patient)).data
 
 
+class NewPatientSerializer(PatientSerializer):
+    """A patient just enrolled: no answers yet, so no scores to look up."""
+
+    def get_latest_scores(self, patient: Patient) -> dict:
+        return LatestScoresSerializer(dict.fromkeys(INSTRUMENTS)).data
+
+
 class PatientInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
@@ -65,12 +74,20 @@ class CheckInBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionSerializer(serializers.ModelSerializer):
-    check_ins = CheckInBriefSerializer(many=True, read_only=True)
-
+# A session without its check-ins, for when they are at hand already. (No docstring: the
+# schema would give it to ``Session`` too.)
+class SessionFieldsSerializer(serializers.ModelSerializer):
     class Meta:
         model = TreatmentSession
-        fields = ["id", "patient", "occurred_at", "treatment", "created_at", "check_ins"]
+        fields = ["id", "patient", "occurred_at", "treatment", "created_at"]
+        read_only_fields = fields
+
+
+class SessionSerializer(SessionFieldsSerializer):
+    check_ins = CheckInBriefSerializer(many=True, read_only=True)
+
+    class Meta(SessionFieldsSerializer.Meta):
+        fields = [*SessionFieldsSerializer.Meta.fields, "check_ins"]
         read_only_fields = fields
 
 
@@ -83,6 +100,31 @@ class SessionInputSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         # Another clinic's patient does not exist, as far as this caller can tell.
         self.fields["patient"].queryset = Patient.objects.filter(clinic=clinic)
+
+
+class ImportSessionSerializer(serializers.Serializer):
+    occurred_at = AwareDateTimeField()
+    treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
+
+
+class ImportPatientSerializer(PatientInputSerializer):
+    session = ImportSessionSerializer(
+        required=False, help_text="The patient's session, if one is to be recorded with it."
+    )
+
+
+class PatientImportSerializer(serializers.Serializer):
+    patients = ImportPatientSerializer(many=True, allow_empty=False, max_length=MAX_IMPORT)
+
+
+class ImportedPatientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = serializers.IntegerField(allow_null=True, help_text="The session's id, if any.")
+
+
+class PatientImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    patients = ImportedPatientSerializer(many=True, help_text="In the order of the request.")
 
 
 class CheckInSerializer(serializers.ModelSerializer):

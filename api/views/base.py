@@ -1,6 +1,8 @@
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
 
+from api.authentication import TokenAuthentication
 from followup.models import Clinic
 
 
@@ -9,6 +11,9 @@ class ClinicScopedViewSet(viewsets.GenericViewSet):
 
     Subclasses set ``queryset = Model.objects.none()`` (for the schema) and ``scoped()``.
     """
+
+    # The configured schemes, with the clinic loaded by the token's query.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):

@@ -1,16 +1,30 @@
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.serializers import PatientInputSerializer, PatientSerializer
+from api.errors import field_errors
+from api.serializers import (
+    NewPatientSerializer,
+    PatientImportResultSerializer,
+    PatientImportSerializer,
+    PatientInputSerializer,
+    PatientSerializer,
+)
 from api.views.base import ClinicScopedViewSet
 from followup.audit import audit_record
 from followup.models import Clinic, Patient
 from followup.selectors import patients_with_latest_scores
-from followup.services.patients import patient_create, patient_update
+from followup.services.patients import (
+    MAX_IMPORT,
+    import_error,
+    patient_create,
+    patient_update,
+    patients_import,
+)
 
 
 class PatientFilter(filters.FilterSet):
@@ -48,7 +62,39 @@ class PatientViewSet(
         patient = patient_create(
             clinic=request.user.clinic, actor=request.user, **data.validated_data
         )
-        return Response(self._output(patient.pk), status=status.HTTP_201_CREATED)
+        return Response(NewPatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="patients_import",
+        summary="Enrol patients in bulk, each with its first session",
+        description=f"An EHR's first import: up to {MAX_IMPORT} patients in one request, each "
+        "as `POST /patients/` takes it, with an optional `session` as `POST /sessions/` "
+        "takes it. The same rules apply and the same rows are written (the check-ins of the "
+        "clinic's plan, the audit events). All or nothing: a bad row, or a phone number "
+        "repeated in the request or already a patient's, gives a 400 whose `extra.rows` names "
+        "each bad row by its index and what is wrong, and nothing is written.",
+        request=PatientImportSerializer,
+        responses={201: PatientImportResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_patients(self, request: Request) -> Response:
+        data = PatientImportSerializer(data=request.data)
+        if not data.is_valid():
+            rows = _row_errors(data.errors.get("patients"))
+            if not rows:  # not a list of rows at all: no row to name
+                raise serializers.ValidationError(data.errors)
+            raise import_error(rows)
+        enrolled = patients_import(
+            clinic=request.user.clinic, actor=request.user, rows=data.validated_data["patients"]
+        )
+        body = {
+            "created": len(enrolled),
+            "patients": [
+                {"id": e.patient.pk, "session": e.session.pk if e.session else None}
+                for e in enrolled
+            ],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         patient = self.get_object()
@@ -67,3 +113,15 @@ class PatientViewSet(
 
     def _output(self, pk: int) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+
+def _row_errors(detail: object) -> dict[int, dict[str, list[str]]]:
+    """DRF's errors of a list of rows (a list, or a dict by index) as ``{index: {field: [...]}}``;
+    empty when the errors are about the list itself."""
+    if isinstance(detail, list):
+        items = enumerate(detail)
+    elif isinstance(detail, dict) and all(isinstance(key, int) for key in detail):
+        items = detail.items()
+    else:
+        return {}
+    return {index: field_errors(errors) for index, errors in items if errors}

@@ -4,7 +4,12 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.serializers import CheckInBriefSerializer, SessionInputSerializer, SessionSerializer
+from api.serializers import (
+    CheckInBriefSerializer,
+    SessionFieldsSerializer,
+    SessionInputSerializer,
+    SessionSerializer,
+)
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, TreatmentSession
 from followup.services.sessions import session_record
@@ -31,6 +36,6 @@ class SessionViewSet(
         data = SessionInputSerializer(data=request.data, clinic=request.user.clinic)
         data.is_valid(raise_exception=True)
         session, check_ins = session_record(actor=request.user, **data.validated_data)
-        body = SessionSerializer(session).data
+        body = SessionFieldsSerializer(session).data
         body["check_ins"] = CheckInBriefSerializer(check_ins, many=True).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -6,12 +6,14 @@ from django.utils import timezone
 from followup.audit import audit_record
 from followup.errors import ValidationError
 from followup.models import CheckIn, Patient, TreatmentSession
-from followup.scheduling import plan_check_ins
+from followup.scheduling import PlannedCheckIn, plan_check_ins
 
 # Clocks differ a little between an EHR and us; a session further ahead is a mistake.
 MAX_CLOCK_SKEW = dt.timedelta(minutes=10)
 # Why a session cancels the check-in at enrolment that has not gone out yet.
 TREATMENT_STARTED = "treatment_started"
+# Why a newer session cancels an older session's check-ins that fall after it.
+SUPERSEDED = "superseded"
 
 
 def session_record(
@@ -30,6 +32,91 @@ def session_record(
     its day. Returns the session and the check-ins it created.
     """
     now = now or timezone.now()
+    session_validate(occurred_at=occurred_at, treatment=treatment, now=now)
+
+    with transaction.atomic():
+        # One writer per patient: sessions recorded at once for one patient queue up here. The
+        # plan comes with it (only the patient's row is locked).
+        patient = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("clinic__follow_up_plan")
+            .get(pk=patient.pk)
+        )
+        plan = patient.clinic.follow_up_plan
+        session = TreatmentSession.objects.create(
+            patient=patient, occurred_at=occurred_at, treatment=treatment, recorded_by=_user(actor)
+        )
+        # Read after the lock, so a session recorded meanwhile for this patient is seen.
+        existing = list(
+            CheckIn.objects.filter(patient=patient).values_list(
+                "id",
+                "session_id",
+                "status",
+                "due_at",
+                "local_date",
+                "session__occurred_at",
+                named=True,
+            )
+        )
+        scheduled = [row for row in existing if row.status == CheckIn.Status.SCHEDULED]
+        # Cancelled before the plan looks for free days, as a cancelled check-in no longer
+        # holds its day. Each update takes the rows' locks and cancels only those still
+        # scheduled: one the dispatcher (SKIP LOCKED) claimed meanwhile is sent, and stays.
+        baseline_ids = _cancel(
+            [row.id for row in scheduled if row.session_id is None],
+            reason=TREATMENT_STARTED,
+            now=now,
+        )
+        # The enrolment check-in has no session, so this never picks it up.
+        superseded_ids = _cancel(
+            [
+                row.id
+                for row in scheduled
+                if row.session_id is not None
+                and row.due_at > occurred_at
+                and row.session__occurred_at <= occurred_at
+            ],
+            reason=SUPERSEDED,
+            now=now,
+        )
+        cancelled = {*baseline_ids, *superseded_ids}
+        next_session_at = (
+            patient.sessions.filter(occurred_at__gt=occurred_at)
+            .order_by("occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        taken = [
+            row.local_date
+            for row in existing
+            if row.status != CheckIn.Status.CANCELLED and row.id not in cancelled
+        ]
+        planned = plan_check_ins(
+            occurred_at=occurred_at,
+            steps=plan.steps,
+            timezone=patient.timezone,
+            expire_after_hours=plan.expire_after_hours,
+            now=now,
+            next_session_at=next_session_at,
+            taken_dates=taken,
+        )
+        check_ins = CheckIn.objects.bulk_create(
+            planned_check_in(patient=patient, session=session, item=item) for item in planned
+        )
+        audit_record(
+            actor=actor,
+            action="session.record",
+            obj=session,
+            patient=patient,
+            detail=session_audit_detail(
+                check_ins=check_ins, superseded=superseded_ids, enrolment_cancelled=baseline_ids
+            ),
+        )
+    return session, check_ins
+
+
+def session_validate(*, occurred_at: dt.datetime, treatment: str, now: dt.datetime) -> None:
+    """What ``session_record`` refuses before it writes anything."""
     if timezone.is_naive(occurred_at):
         raise ValidationError(
             "occurred_at needs a time zone offset, e.g. 2026-11-25T14:30:00Z.",
@@ -49,82 +136,44 @@ def session_record(
             code="invalid_choice",
         )
 
-    with transaction.atomic():
-        # One writer per patient: sessions recorded at once for one patient queue up here.
-        patient = Patient.objects.select_for_update().get(pk=patient.pk)
-        plan = patient.clinic.follow_up_plan
-        session = TreatmentSession.objects.create(
-            patient=patient, occurred_at=occurred_at, treatment=treatment, recorded_by=_user(actor)
-        )
-        # Locked, so the dispatcher (SKIP LOCKED) cannot send it meanwhile; cancelled before the
-        # plan looks for free days, as a cancelled check-in no longer holds its day.
-        baseline_ids = list(
-            CheckIn.objects.select_for_update()
-            .filter(patient=patient, session__isnull=True, status=CheckIn.Status.SCHEDULED)
-            .values_list("id", flat=True)
-        )
-        CheckIn.objects.filter(id__in=baseline_ids).update(
-            status=CheckIn.Status.CANCELLED,
-            cancelled_at=now,
-            cancel_reason=TREATMENT_STARTED,
-            updated_at=now,
-        )
-        # The enrolment check-in has no session, so this never picks it up.
-        superseded = CheckIn.objects.filter(
-            patient=patient,
-            status=CheckIn.Status.SCHEDULED,
-            due_at__gt=occurred_at,
-            session__occurred_at__lte=occurred_at,
-        ).exclude(session=session)
-        superseded_ids = list(superseded.values_list("id", flat=True))
-        CheckIn.objects.filter(id__in=superseded_ids).update(
-            status=CheckIn.Status.CANCELLED,
-            cancelled_at=now,
-            cancel_reason="superseded",
-            updated_at=now,
-        )
-        next_session_at = (
-            patient.sessions.filter(occurred_at__gt=occurred_at)
-            .order_by("occurred_at")
-            .values_list("occurred_at", flat=True)
-            .first()
-        )
-        taken = patient.check_ins.exclude(status=CheckIn.Status.CANCELLED).values_list(
-            "local_date", flat=True
-        )
-        planned = plan_check_ins(
-            occurred_at=occurred_at,
-            steps=plan.steps,
-            timezone=patient.timezone,
-            expire_after_hours=plan.expire_after_hours,
-            now=now,
-            next_session_at=next_session_at,
-            taken_dates=taken,
-        )
-        check_ins = CheckIn.objects.bulk_create(
-            CheckIn(
-                patient=patient,
-                session=session,
-                step=item.step,
-                due_at=item.due_at,
-                local_date=item.local_date,
-                instruments=list(item.instruments),
-                channel=patient.channel,
-            )
-            for item in planned
-        )
-        audit_record(
-            actor=actor,
-            action="session.record",
-            obj=session,
-            patient=patient,
-            detail={
-                "check_ins": [c.pk for c in check_ins],
-                "superseded": superseded_ids,
-                "enrolment_check_in_cancelled": baseline_ids,
-            },
-        )
-    return session, check_ins
+
+def planned_check_in(
+    *, patient: Patient, session: TreatmentSession | None, item: PlannedCheckIn
+) -> CheckIn:
+    """The row of one planned check-in, not yet saved."""
+    return CheckIn(
+        patient_id=patient.pk,
+        session_id=session.pk if session is not None else None,
+        step=item.step,
+        due_at=item.due_at,
+        local_date=item.local_date,
+        instruments=list(item.instruments),
+        channel=patient.channel,
+    )
+
+
+def session_audit_detail(
+    *, check_ins: list[CheckIn], superseded: list[int], enrolment_cancelled: list[int]
+) -> dict:
+    return {
+        "check_ins": [c.pk for c in check_ins],
+        "superseded": superseded,
+        "enrolment_check_in_cancelled": enrolment_cancelled,
+    }
+
+
+def _cancel(ids: list[int], *, reason: str, now: dt.datetime) -> list[int]:
+    """Cancel those of ``ids`` still scheduled; returns the ids it cancelled."""
+    if not ids:
+        return []
+    fields = {"status": CheckIn.Status.CANCELLED, "cancelled_at": now, "cancel_reason": reason}
+    done = CheckIn.objects.filter(id__in=ids, status=CheckIn.Status.SCHEDULED).update(
+        **fields, updated_at=now
+    )
+    if done == len(ids):
+        return ids
+    # Some went out meanwhile (rare): which ones this update cancelled, in order.
+    return list(CheckIn.objects.filter(id__in=ids, **fields).values_list("id", flat=True))
 
 
 def _user(actor: object) -> object:
