@@ -122,19 +122,22 @@ def patient_for(*, clinic: Clinic, patient_id: int) -> Patient | None:
     return Patient.objects.select_related("clinic").filter(clinic=clinic, pk=patient_id).first()
 
 
-def _capped(rows: list) -> tuple[list, bool]:
-    return rows[:HISTORY_CAP], len(rows) > HISTORY_CAP
+def _capped(rows: list, cap: int = HISTORY_CAP) -> tuple[list, bool]:
+    return rows[:cap], len(rows) > cap
 
 
-def patient_record(patient: Patient) -> PatientRecord:
-    """Everything the patient's page shows, in a fixed number of queries."""
+def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord:
+    """Everything the patient's page shows, in a fixed number of queries: the newest ``cap``
+    check-ins, flags and other responses (the page's first view needs only a few), and the
+    newest HISTORY_CAP sessions (the chart marks them)."""
+    cap = min(cap, HISTORY_CAP)
     sessions_qs = patient.sessions.order_by("-occurred_at", "-id")
     first_session_at = (
         patient.sessions.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     )
     sessions, more_sessions = _capped(list(sessions_qs[: HISTORY_CAP + 1]))
     check_ins, more_check_ins = _capped(
-        list(patient.check_ins.order_by("-due_at", "-id")[: HISTORY_CAP + 1])
+        list(patient.check_ins.order_by("-due_at", "-id")[: cap + 1]), cap
     )
     ids = [c.pk for c in check_ins]
     by_check_in: dict[int, list[ResponseRecord]] = {pk: [] for pk in ids}
@@ -155,16 +158,18 @@ def patient_record(patient: Patient) -> PatientRecord:
     loose, more_loose = _capped(
         list(
             patient.responses.filter(check_in__isnull=True).order_by("-started_at", "-id")[
-                : HISTORY_CAP + 1
+                : cap + 1
             ]
-        )
+        ),
+        cap,
     )
     flags, more_flags = _capped(
         list(
             patient.flags.select_related("acknowledged_by", "resolved_by").order_by(
                 "-created_at", "-id"
-            )[: HISTORY_CAP + 1]
-        )
+            )[: cap + 1]
+        ),
+        cap,
     )
     scores: dict[str, list[progress.Point]] = {}
     courses: dict[str, progress.Course] = {}
