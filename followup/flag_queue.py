@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from django.db import connection
 from django.db.models import (
@@ -217,6 +217,12 @@ class Queue:
     def more(self) -> int:
         return max(self.total - len(self.rows), 0)
 
+    def digest(self, zone: str) -> str:
+        """The version computed from the rows themselves (where the database cannot)."""
+        state = (ROWS_FORMAT, self.limit, zone, self.total, self.open)
+        rows = [row_state(row) for row in self.rows]
+        return hashlib.sha256(repr((state, rows)).encode()).hexdigest()[:20]
+
 
 def row_state(row: QueueRow) -> tuple:
     """What a row shows (its age aside): a row whose state is unchanged needs no new markup."""
@@ -273,6 +279,10 @@ def queue_version(*, clinic_id: int, limit: int = QUEUE_LIMIT) -> str:
     """A digest of everything the queue's rows show (ages aside), in one query whose cost
     depends on the rows shown, not on the clinic's size: the browser's poll sends the version
     it shows, and an unchanged one is answered with an empty 204 without building the queue."""
+    if connection.vendor != "postgresql":
+        # SQLite (local development): the digest of the queue itself, built in full.
+        clinic = Clinic.objects.get(pk=clinic_id)
+        return _build(clinic_id, dt.datetime.now(dt.UTC), limit, version="").digest(clinic.timezone)
     shown = _in_order(clinic_id).values("id")[:limit]
     shown_sql, shown_params = shown.query.sql_with_params()
     sql = _VERSION_SQL.format(
@@ -298,30 +308,72 @@ def queue_version(*, clinic_id: int, limit: int = QUEUE_LIMIT) -> str:
     return hashlib.sha256(repr((ROWS_FORMAT, limit, *state)).encode()).hexdigest()[:20]
 
 
-def queue_unresolved(
-    *, clinic: Clinic, now: dt.datetime, limit: int = QUEUE_LIMIT, version: str | None = None
-) -> Queue:
+def queue_unresolved(*, clinic: Clinic, now: dt.datetime, limit: int = QUEUE_LIMIT) -> Queue:
     """The clinic's open and acknowledged flags, critical then high then moderate, oldest first
-    within a priority; at most ``limit`` rows. Four queries (index ``flag_queue``), and the
-    version's first unless it is given."""
-    if version is None:
-        version = queue_version(clinic_id=clinic.pk, limit=limit)
-    counts = _unresolved(clinic.pk).aggregate(
+    within a priority; at most ``limit`` rows, with their version (read first: never newer than
+    the rows). Five queries (index ``flag_queue``)."""
+    if connection.vendor != "postgresql":
+        queue = _build(clinic.pk, now, limit, version="")
+        return replace(queue, version=queue.digest(clinic.timezone))
+    version = queue_version(clinic_id=clinic.pk, limit=limit)
+    return _build(clinic.pk, now, limit, version=version)
+
+
+def queue_if_changed(
+    *, clinic_id: int, seen: str, now: dt.datetime, limit: int = QUEUE_LIMIT
+) -> tuple[str, Queue | None]:
+    """For the poll: the version, and the queue only if its version is not ``seen`` (one
+    query when it is, on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        clinic = Clinic.objects.get(pk=clinic_id)
+        queue = queue_unresolved(clinic=clinic, now=now, limit=limit)
+        return queue.version, None if queue.version == seen else queue
+    version = queue_version(clinic_id=clinic_id, limit=limit)
+    if version == seen:
+        return version, None
+    return version, _build(clinic_id, now, limit, version=version)
+
+
+def _build(clinic_id: int, now: dt.datetime, limit: int, *, version: str) -> Queue:
+    counts = _unresolved(clinic_id).aggregate(
         total=Count("id"), open=Count("id", filter=Q(status=Flag.Status.OPEN))
     )
     flags = list(
-        _in_order(clinic.pk)
+        _in_order(clinic_id)
         .annotate(
             rota_gap=Exists(FlagEvent.objects.filter(flag=OuterRef("pk"), kind="rota_gap")),
         )
         .select_related("patient", "acknowledged_by")
-        .defer("policy_snapshot", "resolution_note")[:limit]
+        .only(*_ROW_COLUMNS)[:limit]
     )
     paged = paged_by_flag(flag.pk for flag in flags)
     rows = tuple(_row(flag, paged.get(flag.pk, ()), now) for flag in flags)
     return Queue(
         rows=rows, total=counts["total"], open=counts["open"], limit=limit, version=version
     )
+
+
+# What a row needs, and no more: a hundred rows of whole flags, patients and clinicians (policy
+# snapshots, contact details, password hashes) cost more to load than the rows to show.
+_ROW_COLUMNS = (
+    "code",
+    "priority",
+    "reason",
+    "status",
+    "patient_id",
+    "sender",
+    "created_at",
+    "escalation_level",
+    "acknowledged_at",
+    "acknowledged_by_id",
+    "evidence",
+    "patient__first_name",
+    "patient__last_name",
+    "patient__opted_out",
+    "acknowledged_by__first_name",
+    "acknowledged_by__last_name",
+    "acknowledged_by__username",
+)
 
 
 def _row(flag: Flag, paged: tuple[PagedPerson, ...], now: dt.datetime) -> QueueRow:

@@ -79,12 +79,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 # The queue ---------------------------------------------------------------------------------
 
 
-def _queue(request: HttpRequest, version: str | None = None) -> flag_queue.Queue:
+def _queue(request: HttpRequest) -> flag_queue.Queue:
     return flag_queue.queue_unresolved(
-        clinic=request.user.clinic,
-        now=timezone.now(),
-        limit=flag_queue.QUEUE_LIMIT,
-        version=version,
+        clinic=request.user.clinic, now=timezone.now(), limit=flag_queue.QUEUE_LIMIT
     )
 
 
@@ -125,13 +122,15 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 def queue_rows(request: HttpRequest) -> HttpResponse:
     """The rows alone, for the poll: a 204 after one query when nothing the rows show has
     changed; else only the changed rows when the browser says which it has, else all."""
-    version = flag_queue.queue_version(
-        clinic_id=request.user.clinic_id, limit=flag_queue.QUEUE_LIMIT
+    version, queue = flag_queue.queue_if_changed(
+        clinic_id=request.user.clinic_id,
+        seen=request.headers.get(VERSION_HEADER, ""),
+        now=timezone.now(),
+        limit=flag_queue.QUEUE_LIMIT,
     )
-    if request.headers.get(VERSION_HEADER) == version:
+    if queue is None:
         response = HttpResponse(status=204)
     else:
-        queue = _queue(request, version)
         _audit_shown(request, queue)
         context = _rows_context(request, queue)
         known = queue_present.rows_known(request.headers.get(queue_present.ROWS_HEADER))
