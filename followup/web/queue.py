@@ -100,13 +100,12 @@ def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
 
 
 def _rows_context(request: HttpRequest, queue: flag_queue.Queue) -> dict:
-    """What the rows' template needs, worked out once for all the rows."""
-    return {
-        "queue": queue,
-        "rows": queue_present.shown_rows(queue, _zone(request)),
-        "queue_url": reverse("dashboard-queue"),
-        "csrf_input": csrf_input(request),
-    }
+    """What the rows' template needs: each row's markup (see queue_present)."""
+    rows = queue_present.shown_rows(queue, _zone(request))
+    html = queue_present.rows_html(
+        rows, csrf_input=csrf_input(request), queue_url=reverse("dashboard-queue")
+    )
+    return {"queue": queue, "rows": list(zip(rows, html, strict=True))}
 
 
 @require_GET
@@ -135,7 +134,9 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
         context = _rows_context(request, queue)
         known = queue_present.rows_known(request.headers.get(queue_present.ROWS_HEADER))
         if known and queue.rows:
-            context["changed"] = [s for s in context["rows"] if known.get(s.row.id) != s.version]
+            context["changed"] = [
+                html for row, html in context["rows"] if known.get(row.row.id) != row.version
+            ]
             response = _render(request, "dashboard/_queue_delta.html", context)
             response[DELTA_HEADER] = "1"
         else:

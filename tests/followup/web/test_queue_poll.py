@@ -5,11 +5,13 @@ The cast: Bob (clinician, on call) and Alice (admin) of Riverside, Pat and other
 patients, Mallory of Hillcrest with a patient of her own.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -280,3 +282,29 @@ def test_it_links_each_row_and_shows_times_in_the_clinics_zone(
     assert f'{local:%H:%M} <span class="muted">{local.day} {local:%b}</span>' in html
     assert f'at <time datetime="{local.isoformat()}">{local:%H:%M}</time>' in html
     assert html.count('name="csrfmiddlewaretoken"') == 1  # acknowledged: resolve only
+
+
+def test_each_clinician_gets_a_shown_row_with_their_own_form_field_and_its_current_age(
+    signed_in: Callable, bob: Clinician, alice: Clinician, pat: Patient
+) -> None:
+    flag = raise_flag(pat, SI, minutes_ago=5)
+    pages = {}
+    for clinician in (bob, alice):
+        client = signed_in(clinician)
+        strict = Client(enforce_csrf_checks=True)
+        strict.cookies = client.cookies
+        pages[clinician.username] = (strict, client.get("/dashboard/").content.decode())
+    bobs = pages[bob.username][1]
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        later = poll(signed_in(bob)).content.decode()
+
+    assert ">5 min</time>" in bobs
+    assert ">11 min</time>" in later  # the same row, the same version, its age now
+    assert row_versions(later) == row_versions(bobs)
+    strict, alices = pages[alice.username]
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', alices)[1]
+    acked = strict.post(f"/dashboard/flags/{flag.pk}/acknowledge/", {"csrfmiddlewaretoken": token})
+    assert acked.status_code == 302
+    flag.refresh_from_db()
+    assert flag.acknowledged_by == alice
