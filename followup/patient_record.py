@@ -8,9 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Count,
-)
+from django.db.models import Count, OuterRef, Subquery
 
 from followup import progress, rules
 from followup.instruments import INSTRUMENTS, severity_band
@@ -179,6 +177,7 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
         "responses": more_loose,
         "flags": more_flags,
     }
+    baselines = _baseline_points(patient, first_session_at)
     for code in INSTRUMENTS:
         complete = patient.responses.filter(instrument=code, complete=True)
         newest = list(
@@ -192,8 +191,7 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
         # The baseline (the last score at or before the first session, else the first score)
         # may be older than a capped chart reaches: read it on its own and add it.
         course_points = points
-        if truncated[code]:
-            base = _baseline_point(complete, first_session_at)
+        if truncated[code] and (base := baselines[code]) is not None:
             course_points = [base, *points] if base not in points else points
         courses[code] = progress.course(code, course_points, first_session_at)
     # Prorated totals of both scales in one read (they are few: only expired check-ins have them).
@@ -238,21 +236,34 @@ class Entry:
     when: dict[str, str] = field(default_factory=dict)  # its time as the page shows it
 
 
-def _baseline_point(complete: Any, first_session_at: dt.datetime | None) -> progress.Point:
-    """The score ``progress.baseline`` would choose from the whole history, in one query; the
-    first score when nothing came before the first session (or there is no session, where
-    the chart, being capped, holds the latest anyway)."""
-    fields = ("submitted_at", "total")
-    before = None
-    if first_session_at is not None:
-        before = (
-            complete.filter(submitted_at__lte=first_session_at)
-            .order_by("-submitted_at", "-id")
-            .values_list(*fields)
-            .first()
-        )
-    first = before or complete.order_by("submitted_at", "id").values_list(*fields).first()
-    return progress.Point(*first)
+def _baseline_points(
+    patient: Patient, first_session_at: dt.datetime | None
+) -> dict[str, progress.Point | None]:
+    """Per scale, the score ``progress.baseline`` would choose from the whole history: the last
+    complete score at or before the first session, else the first one. A capped chart may not
+    reach it. One query for both scales whatever the history's length (a subquery each)."""
+    fields: dict[str, Subquery] = {}
+    for code in INSTRUMENTS:
+        complete = Response.objects.filter(patient=OuterRef("pk"), instrument=code, complete=True)
+        candidates = {"first": complete.order_by("submitted_at", "id")}
+        if first_session_at is not None:
+            candidates["before"] = complete.filter(submitted_at__lte=first_session_at).order_by(
+                "-submitted_at", "-id"
+            )
+        for name, rows in candidates.items():
+            for column in ("submitted_at", "total"):
+                fields[f"{code}_{name}_{column}"] = Subquery(rows.values(column)[:1])
+    row = Patient.objects.filter(pk=patient.pk).annotate(**fields).values(*fields).first() or {}
+    points: dict[str, progress.Point | None] = {}
+    for code in INSTRUMENTS:
+        for name in ("before", "first"):
+            at, total = row.get(f"{code}_{name}_submitted_at"), row.get(f"{code}_{name}_total")
+            if at is not None:
+                points[code] = progress.Point(at, total)
+                break
+        else:
+            points[code] = None
+    return points
 
 
 def timeline(record: PatientRecord) -> list[Entry]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from followup.instruments import INSTRUMENTS, severity_band
@@ -108,6 +108,15 @@ def chart_payload(record: PatientRecord) -> dict:
             for code, instrument in INSTRUMENTS.items()
         },
     }
+
+
+def session_rows(chart: dict) -> SafeString:
+    """The sessions' table rows, newest first (up to HISTORY_CAP of them, built here)."""
+    return format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        ((s["label"], s["when"], s["treatment"]) for s in reversed(chart["sessions"])),
+    )
 
 
 def _points(record: PatientRecord, code: str) -> list[dict]:

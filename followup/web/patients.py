@@ -32,7 +32,13 @@ from followup.patient_record import (
 )
 from followup.services.sessions import session_record
 from followup.web.auth import admin_required, clinician_required
-from followup.web.patient_present import chart_payload, course_facts, dressed, list_rows
+from followup.web.patient_present import (
+    chart_payload,
+    course_facts,
+    dressed,
+    list_rows,
+    session_rows,
+)
 
 EARLIEST_SESSION = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # before this it is a typo
 AUDIT_PAGE_SIZE = 50
@@ -158,11 +164,13 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     record = patient_record(patient, cap=HISTORY_CAP if whole else TIMELINE_FIRST)
     zone = zoneinfo.ZoneInfo(patient.timezone)
     form = SessionForm(zone=patient.timezone)
+    chart = chart_payload(record)
     context = {
         **_session_context(patient, form),
         "record": record,
         "courses": course_facts(record),
-        "chart": chart_payload(record),
+        "chart": chart,
+        "session_rows": session_rows(chart),
         **_timeline_context(record, zone, whole=whole),
         "partials": sum(
             r.response.total is None for entry in record.check_ins for r in entry.responses
