@@ -1,22 +1,28 @@
-"""How fast the clinician dashboard renders over a large clinic (issue 5: with 100,000 patients
-and 1,000,000 responses in PostgreSQL, the queue and a patient page each render in under 200 ms
-server time with a bounded number of queries).
+"""How fast the clinician dashboard renders, and whether its cost stays flat as the clinic
+grows (issue 5: the queue and a patient page each under 200 ms server time with a bounded
+number of queries; issue 11: the same cost at 1,000 and at 100,000 patients, a heavy patient
+page at most 1.5 times a typical one, an unchanged poll a 204 after one cheap query).
 
-Seeds a dedicated PostgreSQL database by ``COPY`` (once: it is reused while its seed marker
-matches the options; ``--reseed`` starts over): a clinic of ``--patients`` patients (one of
-them with a long history: 60 sessions, 600 check-ins, 1,200 responses) holding exactly
-``--responses`` responses, a second clinic, sessions, check-ins of every status, scored
-responses, outbound messages, resolved and unresolved flags with their timelines and pages.
-Then, in this process, with production settings (DEBUG off, a second factor required) and
+For each of ``--sizes`` (default 1,000 and 100,000 patients, 10 responses each), in a child
+process of its own: seeds a dedicated PostgreSQL database by ``COPY`` (once: it is reused while
+its seed marker matches; ``--reseed`` starts over), a clinic of that many patients (one of them
+with a long history: 60 sessions, 600 check-ins, 1,200 responses), a second clinic, sessions,
+check-ins of every status, scored responses, outbound messages, resolved and unresolved flags
+(at least 120 unresolved, so that the queue shows its full 100 rows at every size) with their
+timelines and pages. Then, with production settings (DEBUG off, a second factor required) and
 Django's test ``Client`` signed in as a clinician with a verified TOTP device, requests each
 dashboard page ``--requests`` times after ``--warmup`` unmeasured ones, and prints server time
-p50/p95/max, SQL queries and SQL time per request. ``--explain`` adds EXPLAIN ANALYZE of each
-page's slowest queries.
+p50/p95/max, SQL queries, SQL time and size per request. The queue's poll is measured three
+ways: without a version (all rows), unchanged (the 204), and changed (one row changes before
+each request, outside the measured time, and the poll says which rows it shows, as queue.js
+does). Last, a table of each page's p50 at every size and the ratio of the largest to the
+smallest. ``--explain`` adds EXPLAIN ANALYZE of each page's slowest queries.
 
-    .venv/bin/python bench/dashboard_render.py [--reseed] [--requests 50] [--explain]
+    .venv/bin/python bench/dashboard_render.py [--sizes 1000,100000] [--reseed] [--explain]
 
-Exit status: 0 every page 200 and under the target, 2 a page over the target (p95) or with
-a patient page whose queries grow with the history, 1 the measurement itself failed.
+Exit status: 0 every page as expected, 2 a page over the target (p95), a patient page whose
+queries grow with the history, or a heavy patient page over 1.5 times the typical one (p50),
+1 the measurement itself failed.
 """
 
 import argparse
@@ -25,12 +31,14 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,8 +50,13 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/followup_bench_dashbo
 MAIN_CLINIC = "Bench Dashboard Clinic"
 OTHER_CLINIC = "Bench Dashboard Other Clinic"
 HEAVY_PHONE = "+13129000000"
-SEED_VERSION = 1  # bump when the shape of the seed changes: a reused database is re-seeded
+SEED_VERSION = 2  # bump when the shape of the seed changes: a reused database is re-seeded
 TARGET_MS = 200.0  # issue 5: server time of the queue and a patient page
+HEAVY_RATIO = 1.5  # issue 11: the heavy patient page against the typical one (p50)
+RESPONSES_PER_PATIENT = 10
+# The measured clinic has at least this many open and acknowledged flags at any size, so the
+# queue shows its full QUEUE_LIMIT rows and sizes compare like with like.
+MIN_OPEN_FLAGS, MIN_ACKNOWLEDGED_FLAGS = 20, 100
 CHUNK = 5000  # patients per COPY round (one transaction each)
 MESSAGE_WINDOW = dt.timedelta(days=90)  # check-in SMS rows are kept for this recent window
 HISTORY_FLAG_RATE = 0.15  # share of the history's rule triggers seeded as (resolved) flags
@@ -68,6 +81,8 @@ LAST_NAMES = _words(
     "Lindqvist Moreno Patel Kim Chen Schmidt Rossi Dubois"
 )
 SEARCH_TERM = "Garcia"  # one of LAST_NAMES: about 1/64 of the patients
+POLL_HEADERS = {"X-Followup-Poll": "1", "HX-Request": "true"}
+ROW_VERSION = re.compile(r'id="flag-row-(\d+)" data-row-version="(\w+)"')
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -82,17 +97,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed-only", action="store_true", help="seed (or check), measure nothing")
     parser.add_argument(
-        "--patients",
-        type=int,
-        default=100_000,
-        help="patients of the measured clinic (%(default)s)",
+        "--sizes",
+        default="1000,100000",
+        help="patients of the measured clinic, one run each, comma-separated (%(default)s); "
+        f"{RESPONSES_PER_PATIENT} responses per patient",
     )
-    parser.add_argument(
-        "--responses",
-        type=int,
-        default=1_000_000,
-        help="responses of the measured clinic, exactly (%(default)s)",
-    )
+    # One size, in the child process the run starts for it: its results as JSON to a file.
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
     parser.add_argument(
         "--other-patients",
         type=int,
@@ -119,13 +131,51 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "measuring (default: %(default)s)",
     )
     args = parser.parse_args(argv)
-    if args.patients < 100 or args.responses < 10 * args.patients // 2:
-        parser.error("--patients must be at least 100 and --responses about 10 per patient")
+    try:
+        args.sizes = [int(size) for size in args.sizes.split(",")]
+    except ValueError:
+        parser.error("--sizes: numbers of patients, comma-separated")
+    if min(args.sizes + ([args.size] if args.size else [])) < 200:
+        parser.error("--sizes: at least 200 patients each")
+    if args.size:
+        args.patients, args.responses = args.size, RESPONSES_PER_PATIENT * args.size
+        args.database_url = f"{args.database_url}_p{args.size}"
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.size:
+        return run_size(args)
+    return run_sizes(args, sys.argv[1:] if argv is None else argv)
+
+
+def run_sizes(args: argparse.Namespace, argv: list[str]) -> int:
+    """Each size in a child process (its own database and Django set-up), then the ratios."""
+    tmp = Path(tempfile.mkdtemp(prefix="followup-bench-dashboard-"))
+    try:
+        results, worst = {}, 0
+        for size in args.sizes:
+            out = tmp / f"{size}.json"
+            bench.say(f"=== {size:,} patients ===")
+            code = subprocess.call(  # noqa: S603 (this script, with its own arguments)
+                [sys.executable, __file__, *argv, "--size", str(size), "--json", str(out)],
+                cwd=bench.ROOT,
+            )
+            worst = max(worst, 1 if code not in (0, 2) else code)
+            if out.exists():
+                results[size] = json.loads(out.read_text())
+            elif not args.seed_only:
+                return 1
+        if len(results) > 1:
+            print()
+            print(_ratio_table(results))
+        return worst
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_size(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="followup-bench-dashboard-"))
     try:
         bench.configure_django(args.database_url, tmp / "var")
@@ -386,8 +436,14 @@ class Seeder:
             if patients <= 0:
                 continue
             plans = self._plan_clinic(clinic, patients, responses, heavy)
-            # 60 open and 390 acknowledged flags per 100,000 patients.
-            self._plan_flags(plans, max(2, round(patients * 6e-4)), max(5, round(patients * 39e-4)))
+            # 60 open and 390 acknowledged flags per 100,000 patients; in the measured clinic,
+            # enough at any size for a full queue.
+            floor = (MIN_OPEN_FLAGS, MIN_ACKNOWLEDGED_FLAGS) if heavy else (2, 5)
+            self._plan_flags(
+                plans,
+                max(floor[0], round(patients * 6e-4)),
+                max(floor[1], round(patients * 39e-4)),
+            )
             for start in range(0, len(plans), CHUNK):
                 with transaction.atomic(), connection.cursor() as cursor:
                     # Foreign keys are checked once at the end (_verify), not row by row.
@@ -1125,9 +1181,52 @@ class Seeder:
 class Page:
     name: str
     url: str
-    headers: dict = field(default_factory=dict)
+    headers: dict | Callable[[], dict] = field(default_factory=dict)
     expect: int = 200
     data: dict | None = None  # a POST (the patient search) when given
+    prepare: Callable[[], None] | None = None  # before each request, not measured
+    observe: Callable[[object], None] | None = None  # after each request, not measured
+
+
+class ChangedPoll:
+    """The poll of a browser whose queue changes between polls: before each request one shown
+    flag's escalation level changes (not measured); the poll sends the version and the rows
+    it shows, as queue.js does, and takes in what comes back."""
+
+    def __init__(self, client) -> None:
+        first = client.get("/dashboard/queue/rows/", headers=POLL_HEADERS)
+        html = first.content.decode()
+        self.version = first.get("X-Followup-Queue-Version", "")
+        self.rows = dict(ROW_VERSION.findall(html))
+        # Ten of the rows shown (by their ids in the markup, which any version has).
+        self.flag_ids = [int(pk) for pk in re.findall(r'data-flag-id="(\d+)"', html)[:10]]
+        self.turn = 0
+
+    def headers(self) -> dict:
+        shown = ",".join(f"{pk}:{version}" for pk, version in self.rows.items())
+        return {
+            **POLL_HEADERS,
+            "X-Followup-Queue-Version": self.version,
+            "X-Followup-Queue-Rows": shown,
+        }
+
+    def prepare(self) -> None:
+        from followup.models import Flag
+
+        self.turn += 1
+        pk = self.flag_ids[self.turn % len(self.flag_ids)]
+        Flag.objects.filter(pk=pk).update(escalation_level=10 + self.turn % 7)
+
+    def observe(self, response) -> None:
+        self.version = response.get("X-Followup-Queue-Version", self.version)
+        html = response.content.decode()
+        sent = dict(ROW_VERSION.findall(html))
+        order = re.search(r'data-order="([\d,]*)"', html)
+        if order is None:  # all the rows
+            self.rows = sent
+        else:
+            ids = [pk for pk in order[1].split(",") if pk]
+            self.rows = {pk: sent.get(pk) or self.rows[pk] for pk in ids}
 
 
 @dataclass
@@ -1192,16 +1291,25 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
         for label, p in (("typical", typical), ("heavy", heavy))
     }
     client = _signed_in(Clinician.objects.get(username="bench.alice"))
-    poll = {"X-Followup-Poll": "1", "HX-Request": "true"}
-    version = client.get("/dashboard/queue/rows/", headers=poll).get("X-Followup-Queue-Version")
+    version = client.get("/dashboard/queue/rows/", headers=POLL_HEADERS).get(
+        "X-Followup-Queue-Version"
+    )
+    changed = ChangedPoll(client)
     pages = [
         Page("queue", "/dashboard/"),
-        Page("queue rows (poll)", "/dashboard/queue/rows/", poll),
+        Page("queue rows (all)", "/dashboard/queue/rows/", POLL_HEADERS),
         Page(
-            "queue rows (unchanged)",
+            "queue poll (unchanged)",
             "/dashboard/queue/rows/",
-            {**poll, "X-Followup-Queue-Version": version or ""},
+            {**POLL_HEADERS, "X-Followup-Queue-Version": version or ""},
             expect=204 if version else 200,
+        ),
+        Page(
+            "queue poll (changed)",
+            "/dashboard/queue/rows/",
+            changed.headers,
+            prepare=changed.prepare,
+            observe=changed.observe,
         ),
         Page("flag page", f"/dashboard/flags/{flag.pk}/"),
         Page("patients list", "/dashboard/patients/"),
@@ -1246,15 +1354,27 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
             print(f"\n=== cProfile of one request: {r.name} ({r.page.url}) ===\n{r.profile}")
     if args.explain:
         _explain(results, args.explain_top)
+    heavy_ratio = bench.percentile(heavy_r.times_ms, 0.5) / bench.percentile(
+        typical_r.times_ms, 0.5
+    )
+    print(f"heavy / typical patient page (p50): {heavy_ratio:.2f}x (at most {HEAVY_RATIO}x)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({r.name: _figures(r) for r in results}))
     failed = [r.name for r in results if set(r.statuses) != {r.page.expect}]
     slow = [r.name for r in results if r.p95 >= TARGET_MS]
     if failed:
         print(f"FAILED: unexpected status: {', '.join(failed)}")
         return 1
-    if slow or not bounded or other != 404:
-        print(f"TARGET MISSED: p95 >= {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
+    if slow or not bounded or other != 404 or heavy_ratio > HEAVY_RATIO:
+        print(
+            f"TARGET MISSED: p95 >= {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}; "
+            f"heavy / typical {heavy_ratio:.2f}x"
+        )
         return 2
-    print(f"OK: every page as expected, p95 under {TARGET_MS:.0f} ms, patient page bounded")
+    print(
+        f"OK: every page as expected, p95 under {TARGET_MS:.0f} ms, patient page bounded, "
+        f"heavy / typical under {HEAVY_RATIO}x"
+    )
     return 0
 
 
@@ -1312,9 +1432,10 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _request(client, page: Page):
+    headers = page.headers() if callable(page.headers) else page.headers
     if page.data is not None:
-        return client.post(page.url, page.data, headers=page.headers)
-    return client.get(page.url, headers=page.headers)
+        return client.post(page.url, page.data, headers=headers)
+    return client.get(page.url, headers=headers)
 
 
 def _run_page(client, page: Page, args: argparse.Namespace) -> PageResult:
@@ -1322,7 +1443,11 @@ def _run_page(client, page: Page, args: argparse.Namespace) -> PageResult:
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(args.warmup):
-        _request(client, page)
+        if page.prepare:
+            page.prepare()
+        response = _request(client, page)
+        if page.observe:
+            page.observe(response)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
@@ -1330,10 +1455,14 @@ def _run_page(client, page: Page, args: argparse.Namespace) -> PageResult:
     machine, ours, started_at = bench._machine_busy(), _cpu_seconds(os.getpid()), time.monotonic()
     theirs = _cpu_seconds(backend)
     for n in range(args.requests):
+        if page.prepare:
+            page.prepare()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = _request(client, page)
             elapsed = (time.perf_counter() - started) * 1000
+        if page.observe:
+            page.observe(response)
         result.statuses[response.status_code] += 1
         result.times_ms.append(elapsed)
         timings = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
@@ -1381,7 +1510,11 @@ def _profile(client, page: Page) -> str:
     import pstats
 
     profiler = cProfile.Profile()
-    profiler.runcall(client.get, page.url, headers=page.headers)
+    if page.prepare:
+        page.prepare()
+    response = profiler.runcall(_request, client, page)
+    if page.observe:
+        page.observe(response)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(20)  # the hot spots
@@ -1413,6 +1546,40 @@ def _table(results: list[PageResult]) -> str:
         "(p50/p95/max: server time in this process; queries: per request, own q: without the "
         "session's; SQL ms: p50 of the summed query time; noise: other processes' share of the "
         "machine meanwhile)"
+    )
+    return "\n".join(lines)
+
+
+def _figures(r: PageResult) -> dict:
+    return {
+        "status": "/".join(str(s) for s in sorted(r.statuses)),
+        "p50": bench.percentile(r.times_ms, 0.5),
+        "p95": r.p95,
+        "queries": _span(r.own_queries),
+        "sql": bench.percentile(r.sql_ms, 0.5),
+        "kb": r.size / 1024,
+    }
+
+
+def _ratio_table(results: dict[int, dict]) -> str:
+    """Each page's p50 (and SQL p50) at every size, and the largest size's over the smallest's:
+    a cost flat with the clinic's size is about 1."""
+    sizes = sorted(results)
+    small, large = sizes[0], sizes[-1]
+    head = "".join(f"{f'{n:,} p50 ms':>15} {'SQL':>6} {'q':>5}" for n in sizes)
+    header = f"{'page':<24}{head} {'ratio':>6}"
+    lines = [header, "-" * len(header)]
+    for name in results[small]:
+        cells = "".join(
+            f"{results[n][name]['p50']:>15.1f} {results[n][name]['sql']:>6.1f} "
+            f"{results[n][name]['queries']:>5}"
+            for n in sizes
+        )
+        ratio = results[large][name]["p50"] / results[small][name]["p50"]
+        lines.append(f"{name:<24}{cells} {ratio:>5.2f}x")
+    lines.append(
+        f"(server time p50 per request; SQL: p50 ms of its queries; q: its queries without the "
+        f"session's; ratio: p50 at {large:,} over p50 at {small:,} patients)"
     )
     return "\n".join(lines)
 

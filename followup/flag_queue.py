@@ -9,12 +9,26 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
+from followup.models import Clinic, Clinician, Flag, FlagEvent, OutboundMessage, Patient
 
+# Bump when the rows' markup changes: a browser showing the old markup then gets the new.
+ROWS_FORMAT = 2
 # The queue shows at most this many rows (the most urgent); a note says how many more there are.
 QUEUE_LIMIT = 100
 # Most urgent first, then oldest (SPEC §2 step 7).
@@ -197,39 +211,169 @@ class Queue:
     total: int
     open: int
     limit: int
+    version: str  # of ``queue_version``, read before the rows: never newer than they are
 
     @property
     def more(self) -> int:
         return max(self.total - len(self.rows), 0)
 
-    @property
-    def version(self) -> str:
-        """Changes when anything the rows show changes (ages aside): an unchanged queue is
-        answered with an empty 204 to the browser's poll."""
-        state = [tuple(getattr(row, f.name) for f in fields(row) if f.compare) for row in self.rows]
-        digest = hashlib.sha256(repr((self.total, self.open, state)).encode())
-        return digest.hexdigest()[:20]
+    def digest(self, zone: str) -> str:
+        """The version computed from the rows themselves (where the database cannot)."""
+        state = (ROWS_FORMAT, self.limit, zone, self.total, self.open)
+        rows = [row_state(row) for row in self.rows]
+        return hashlib.sha256(repr((state, rows)).encode()).hexdigest()[:20]
+
+
+def row_state(row: QueueRow) -> tuple:
+    """What a row shows (its age aside): a row whose state is unchanged needs no new markup."""
+    return tuple(getattr(row, f.name) for f in fields(row) if f.compare)
+
+
+def _unresolved(clinic_id: int) -> QuerySet[Flag]:
+    return Flag.objects.filter(clinic_id=clinic_id, status__in=Flag.UNRESOLVED)
+
+
+def _in_order(clinic_id: int) -> QuerySet[Flag]:
+    """The unresolved flags in the queue's order (index ``flag_queue``)."""
+    return (
+        _unresolved(clinic_id).annotate(urgency=urgency()).order_by("urgency", "created_at", "id")
+    )
+
+
+# Everything a row shows, as text, digested in the database: the flag's own columns (updated
+# in place by escalation and acknowledgement, with no change stamp), its patient's name and
+# opt-out, who acknowledged it, a rota gap, and each page with its delivery status. Ages are
+# left out (queue.js keeps them current); the clinic's zone is in (times show in it).
+_VERSION_SQL = """
+WITH shown AS (
+    SELECT f.id, f.code, f.status, f.priority, f.reason, f.escalation_level, f.created_at,
+           f.acknowledged_at, f.acknowledged_by_id, f.patient_id, f.sender,
+           CASE WHEN jsonb_typeof(f.evidence) = 'array' THEN jsonb_array_length(f.evidence)
+                ELSE -1 END AS triggers
+    FROM {flag} f WHERE f.id IN ({shown_ids})
+)
+SELECT
+    (SELECT timezone FROM {clinic} WHERE id = %s),
+    (SELECT count(*) FROM {flag} WHERE clinic_id = %s AND status = ANY(%s)),
+    (SELECT count(*) FROM {flag} WHERE clinic_id = %s AND status = %s),
+    (SELECT md5(string_agg(ROW(
+                s.id, s.code, s.status, s.priority, s.reason, s.escalation_level, s.created_at,
+                s.acknowledged_at, s.triggers, s.patient_id, s.sender, p.first_name, p.last_name,
+                p.opted_out, a.first_name, a.last_name, a.username,
+                EXISTS (SELECT 1 FROM {event} e WHERE e.flag_id = s.id AND e.kind = 'rota_gap')
+            )::text, ',' ORDER BY s.id))
+     FROM shown s
+     LEFT JOIN {patient} p ON p.id = s.patient_id
+     LEFT JOIN {clinician} a ON a.id = s.acknowledged_by_id),
+    (SELECT md5(string_agg(ROW(
+                o.id, o.flag_id, o.channel, o.status, o.error_code, o.to, o.clinician_id,
+                c.first_name, c.last_name, c.username
+            )::text, ',' ORDER BY o.id))
+     FROM {message} o
+     LEFT JOIN {clinician} c ON c.id = o.clinician_id
+     WHERE o.flag_id IN (SELECT id FROM shown) AND o.purpose = 'page')
+"""
+
+
+def queue_version(*, clinic_id: int, limit: int = QUEUE_LIMIT) -> str:
+    """A digest of everything the queue's rows show (ages aside), in one query whose cost
+    depends on the rows shown, not on the clinic's size: the browser's poll sends the version
+    it shows, and an unchanged one is answered with an empty 204 without building the queue."""
+    if connection.vendor != "postgresql":
+        # SQLite (local development): the digest of the queue itself, built in full.
+        clinic = Clinic.objects.get(pk=clinic_id)
+        return _build(clinic_id, dt.datetime.now(dt.UTC), limit, version="").digest(clinic.timezone)
+    shown = _in_order(clinic_id).values("id")[:limit]
+    shown_sql, shown_params = shown.query.sql_with_params()
+    sql = _VERSION_SQL.format(
+        shown_ids=shown_sql,
+        flag=Flag._meta.db_table,
+        clinic=Clinic._meta.db_table,
+        event=FlagEvent._meta.db_table,
+        patient=Patient._meta.db_table,
+        clinician=Clinician._meta.db_table,
+        message=OutboundMessage._meta.db_table,
+    )
+    params = [
+        *shown_params,
+        clinic_id,
+        clinic_id,
+        list(Flag.UNRESOLVED),
+        clinic_id,
+        Flag.Status.OPEN.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        state = cursor.fetchone()
+    return hashlib.sha256(repr((ROWS_FORMAT, limit, *state)).encode()).hexdigest()[:20]
 
 
 def queue_unresolved(*, clinic: Clinic, now: dt.datetime, limit: int = QUEUE_LIMIT) -> Queue:
     """The clinic's open and acknowledged flags, critical then high then moderate, oldest first
-    within a priority; at most ``limit`` rows. Four queries (index ``flag_queue``)."""
-    unresolved = Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED)
-    counts = unresolved.aggregate(
+    within a priority; at most ``limit`` rows, with their version (read first: never newer than
+    the rows). Five queries (index ``flag_queue``)."""
+    if connection.vendor != "postgresql":
+        queue = _build(clinic.pk, now, limit, version="")
+        return replace(queue, version=queue.digest(clinic.timezone))
+    version = queue_version(clinic_id=clinic.pk, limit=limit)
+    return _build(clinic.pk, now, limit, version=version)
+
+
+def queue_if_changed(
+    *, clinic_id: int, seen: str, now: dt.datetime, limit: int = QUEUE_LIMIT
+) -> tuple[str, Queue | None]:
+    """For the poll: the version, and the queue only if its version is not ``seen`` (one
+    query when it is, on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        clinic = Clinic.objects.get(pk=clinic_id)
+        queue = queue_unresolved(clinic=clinic, now=now, limit=limit)
+        return queue.version, None if queue.version == seen else queue
+    version = queue_version(clinic_id=clinic_id, limit=limit)
+    if version == seen:
+        return version, None
+    return version, _build(clinic_id, now, limit, version=version)
+
+
+def _build(clinic_id: int, now: dt.datetime, limit: int, *, version: str) -> Queue:
+    counts = _unresolved(clinic_id).aggregate(
         total=Count("id"), open=Count("id", filter=Q(status=Flag.Status.OPEN))
     )
     flags = list(
-        unresolved.annotate(
-            urgency=urgency(),
+        _in_order(clinic_id)
+        .annotate(
             rota_gap=Exists(FlagEvent.objects.filter(flag=OuterRef("pk"), kind="rota_gap")),
         )
         .select_related("patient", "acknowledged_by")
-        .defer("policy_snapshot", "resolution_note")
-        .order_by("urgency", "created_at", "id")[:limit]
+        .only(*_ROW_COLUMNS)[:limit]
     )
     paged = paged_by_flag(flag.pk for flag in flags)
     rows = tuple(_row(flag, paged.get(flag.pk, ()), now) for flag in flags)
-    return Queue(rows=rows, total=counts["total"], open=counts["open"], limit=limit)
+    return Queue(
+        rows=rows, total=counts["total"], open=counts["open"], limit=limit, version=version
+    )
+
+
+# What a row needs, and no more: a hundred rows of whole flags, patients and clinicians (policy
+# snapshots, contact details, password hashes) cost more to load than the rows to show.
+_ROW_COLUMNS = (
+    "code",
+    "priority",
+    "reason",
+    "status",
+    "patient_id",
+    "sender",
+    "created_at",
+    "escalation_level",
+    "acknowledged_at",
+    "acknowledged_by_id",
+    "evidence",
+    "patient__first_name",
+    "patient__last_name",
+    "patient__opted_out",
+    "acknowledged_by__first_name",
+    "acknowledged_by__last_name",
+    "acknowledged_by__username",
+)
 
 
 def _row(flag: Flag, paged: tuple[PagedPerson, ...], now: dt.datetime) -> QueueRow:

@@ -8,9 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Count,
-)
+from django.db.models import Count, OuterRef, Subquery
 
 from followup import progress, rules
 from followup.instruments import INSTRUMENTS, severity_band
@@ -122,19 +120,22 @@ def patient_for(*, clinic: Clinic, patient_id: int) -> Patient | None:
     return Patient.objects.select_related("clinic").filter(clinic=clinic, pk=patient_id).first()
 
 
-def _capped(rows: list) -> tuple[list, bool]:
-    return rows[:HISTORY_CAP], len(rows) > HISTORY_CAP
+def _capped(rows: list, cap: int = HISTORY_CAP) -> tuple[list, bool]:
+    return rows[:cap], len(rows) > cap
 
 
-def patient_record(patient: Patient) -> PatientRecord:
-    """Everything the patient's page shows, in a fixed number of queries."""
+def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord:
+    """Everything the patient's page shows, in a fixed number of queries: the newest ``cap``
+    check-ins, flags and other responses (the page's first view needs only a few), and the
+    newest HISTORY_CAP sessions (the chart marks them)."""
+    cap = min(cap, HISTORY_CAP)
     sessions_qs = patient.sessions.order_by("-occurred_at", "-id")
     first_session_at = (
         patient.sessions.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     )
     sessions, more_sessions = _capped(list(sessions_qs[: HISTORY_CAP + 1]))
     check_ins, more_check_ins = _capped(
-        list(patient.check_ins.order_by("-due_at", "-id")[: HISTORY_CAP + 1])
+        list(patient.check_ins.order_by("-due_at", "-id")[: cap + 1]), cap
     )
     ids = [c.pk for c in check_ins]
     by_check_in: dict[int, list[ResponseRecord]] = {pk: [] for pk in ids}
@@ -155,16 +156,18 @@ def patient_record(patient: Patient) -> PatientRecord:
     loose, more_loose = _capped(
         list(
             patient.responses.filter(check_in__isnull=True).order_by("-started_at", "-id")[
-                : HISTORY_CAP + 1
+                : cap + 1
             ]
-        )
+        ),
+        cap,
     )
     flags, more_flags = _capped(
         list(
             patient.flags.select_related("acknowledged_by", "resolved_by").order_by(
                 "-created_at", "-id"
-            )[: HISTORY_CAP + 1]
-        )
+            )[: cap + 1]
+        ),
+        cap,
     )
     scores: dict[str, list[progress.Point]] = {}
     courses: dict[str, progress.Course] = {}
@@ -174,6 +177,7 @@ def patient_record(patient: Patient) -> PatientRecord:
         "responses": more_loose,
         "flags": more_flags,
     }
+    baselines = _baseline_points(patient, first_session_at)
     for code in INSTRUMENTS:
         complete = patient.responses.filter(instrument=code, complete=True)
         newest = list(
@@ -187,8 +191,7 @@ def patient_record(patient: Patient) -> PatientRecord:
         # The baseline (the last score at or before the first session, else the first score)
         # may be older than a capped chart reaches: read it on its own and add it.
         course_points = points
-        if truncated[code]:
-            base = _baseline_point(complete, first_session_at)
+        if truncated[code] and (base := baselines[code]) is not None:
             course_points = [base, *points] if base not in points else points
         courses[code] = progress.course(code, course_points, first_session_at)
     # Prorated totals of both scales in one read (they are few: only expired check-ins have them).
@@ -233,21 +236,34 @@ class Entry:
     when: dict[str, str] = field(default_factory=dict)  # its time as the page shows it
 
 
-def _baseline_point(complete: Any, first_session_at: dt.datetime | None) -> progress.Point:
-    """The score ``progress.baseline`` would choose from the whole history, in one query; the
-    first score when nothing came before the first session (or there is no session, where
-    the chart, being capped, holds the latest anyway)."""
-    fields = ("submitted_at", "total")
-    before = None
-    if first_session_at is not None:
-        before = (
-            complete.filter(submitted_at__lte=first_session_at)
-            .order_by("-submitted_at", "-id")
-            .values_list(*fields)
-            .first()
-        )
-    first = before or complete.order_by("submitted_at", "id").values_list(*fields).first()
-    return progress.Point(*first)
+def _baseline_points(
+    patient: Patient, first_session_at: dt.datetime | None
+) -> dict[str, progress.Point | None]:
+    """Per scale, the score ``progress.baseline`` would choose from the whole history: the last
+    complete score at or before the first session, else the first one. A capped chart may not
+    reach it. One query for both scales whatever the history's length (a subquery each)."""
+    fields: dict[str, Subquery] = {}
+    for code in INSTRUMENTS:
+        complete = Response.objects.filter(patient=OuterRef("pk"), instrument=code, complete=True)
+        candidates = {"first": complete.order_by("submitted_at", "id")}
+        if first_session_at is not None:
+            candidates["before"] = complete.filter(submitted_at__lte=first_session_at).order_by(
+                "-submitted_at", "-id"
+            )
+        for name, rows in candidates.items():
+            for column in ("submitted_at", "total"):
+                fields[f"{code}_{name}_{column}"] = Subquery(rows.values(column)[:1])
+    row = Patient.objects.filter(pk=patient.pk).annotate(**fields).values(*fields).first() or {}
+    points: dict[str, progress.Point | None] = {}
+    for code in INSTRUMENTS:
+        for name in ("before", "first"):
+            at, total = row.get(f"{code}_{name}_submitted_at"), row.get(f"{code}_{name}_total")
+            if at is not None:
+                points[code] = progress.Point(at, total)
+                break
+        else:
+            points[code] = None
+    return points
 
 
 def timeline(record: PatientRecord) -> list[Entry]:

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from followup import flag_detail, flag_queue
@@ -22,10 +24,13 @@ from followup.audit import audit_record
 from followup.errors import DomainError
 from followup.models import Flag
 from followup.services import flags as flag_services
+from followup.web import queue_present
 from followup.web.auth import POLL_HEADER, clinician_required, local_url
 
 # The browser's poll sends the version of the rows it shows; the same version gets a 204.
 VERSION_HEADER = "X-Followup-Queue-Version"
+# On a changed poll's answer that carries only the changed rows (queue.js merges them).
+DELTA_HEADER = "X-Followup-Queue-Delta"
 NOTE_MAX_LENGTH = 5000
 
 
@@ -60,6 +65,13 @@ def _render(
         )
 
 
+def csrf_input(request: HttpRequest) -> str:
+    """The CSRF field of the rows' forms, made once for all of them."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -87,25 +99,49 @@ def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
     )
 
 
+def _rows_context(request: HttpRequest, queue: flag_queue.Queue) -> dict:
+    """What the rows' template needs: each row's markup (see queue_present)."""
+    rows = queue_present.shown_rows(queue, _zone(request))
+    html = queue_present.rows_html(
+        rows, csrf_input=csrf_input(request), queue_url=reverse("dashboard-queue")
+    )
+    return {"queue": queue, "rows": list(zip(rows, html, strict=True))}
+
+
 @require_GET
 @clinician_required
 def queue_page(request: HttpRequest) -> HttpResponse:
     queue = _queue(request)
     _audit_shown(request, queue)
-    return _render(request, "dashboard/queue.html", {"queue": queue})
+    return _render(request, "dashboard/queue.html", _rows_context(request, queue))
 
 
 @require_GET
 @clinician_required
 def queue_rows(request: HttpRequest) -> HttpResponse:
-    """The rows alone, for the poll (and a 204 when nothing the rows show has changed)."""
-    queue = _queue(request)
-    if request.headers.get(VERSION_HEADER) == queue.version:
+    """The rows alone, for the poll: a 204 after one query when nothing the rows show has
+    changed; else only the changed rows when the browser says which it has, else all."""
+    version, queue = flag_queue.queue_if_changed(
+        clinic_id=request.user.clinic_id,
+        seen=request.headers.get(VERSION_HEADER, ""),
+        now=timezone.now(),
+        limit=flag_queue.QUEUE_LIMIT,
+    )
+    if queue is None:
         response = HttpResponse(status=204)
     else:
         _audit_shown(request, queue)
-        response = _render(request, "dashboard/_queue_rows.html", {"queue": queue})
-    response[VERSION_HEADER] = queue.version
+        context = _rows_context(request, queue)
+        known = queue_present.rows_known(request.headers.get(queue_present.ROWS_HEADER))
+        if known and queue.rows:
+            context["changed"] = [
+                html for row, html in context["rows"] if known.get(row.row.id) != row.version
+            ]
+            response = _render(request, "dashboard/_queue_delta.html", context)
+            response[DELTA_HEADER] = "1"
+        else:
+            response = _render(request, "dashboard/_queue_rows.html", context)
+    response[VERSION_HEADER] = version
     return response
 
 
@@ -167,15 +203,9 @@ def _done(request: HttpRequest, notice: str, *, level: int = messages.SUCCESS) -
     target = _next_url(request)
     if _is_htmx(request) and target == reverse("dashboard-queue"):
         # The queue's own form: the fresh rows, and the notice beside them (out of band).
-        return _render(
-            request,
-            "dashboard/_queue_rows.html",
-            {
-                "queue": _queue(request),
-                "notice": notice,
-                "notice_tag": messages.DEFAULT_TAGS[level],
-            },
-        )
+        context = _rows_context(request, _queue(request))
+        context.update(notice=notice, notice_tag=messages.DEFAULT_TAGS[level])
+        return _render(request, "dashboard/_queue_rows.html", context)
     messages.add_message(request, level, notice)
     if _is_htmx(request):
         response = HttpResponse(status=204)

@@ -255,14 +255,81 @@
 
   // The poll and the forms, through htmx's events --------------------------------------------
 
-  function isPoll(event) { return event.detail.elt === poller; }
+  // htmx names the requesting element in the detail of most events, but in beforeSwap's only
+  // in its requestConfig (detail.elt is then the target).
+  function isPoll(event) {
+    var config = event.detail.requestConfig;
+    return (config && config.elt ? config.elt : event.detail.elt) === poller;
+  }
   // An action's form may be swapped out before htmx reports the end of its request (htmx then
   // reports it on another element), so actions are followed by their request, not their form.
   var actions = new Map(); // XMLHttpRequest -> its form
 
+  // The rows shown, with their versions: a changed poll then sends only the rows that changed.
+  function shownRows() {
+    var pairs = [];
+    rowsBox.querySelectorAll("tr[data-row-version]").forEach(function (row) {
+      pairs.push(row.dataset.flagId + ":" + row.dataset.rowVersion);
+    });
+    return pairs.join(",");
+  }
+
   document.body.addEventListener("htmx:configRequest", function (event) {
-    if (isPoll(event) && state.version) event.detail.headers["X-Followup-Queue-Version"] = state.version;
+    if (!isPoll(event) || !state.version) return;
+    event.detail.headers["X-Followup-Queue-Version"] = state.version;
+    var shown = shownRows();
+    if (shown) event.detail.headers["X-Followup-Queue-Rows"] = shown;
   });
+
+  // Merges a changed poll's answer that carries only the new and changed rows: those replace
+  // or join the rows shown (a resolve note being typed in a replaced row moves into its new
+  // row, as hx-preserve does), rows no longer listed go, and all take the server's order.
+  // False when the answer does not fit the rows shown: the next poll then asks for them all.
+  function mergeRows(html) {
+    var incoming = document.createElement("template");
+    incoming.innerHTML = html;
+    var data = incoming.content.querySelector("#queue-data");
+    var current = document.getElementById("queue-data");
+    var body = current && current.querySelector("tbody");
+    if (!data || !body || data.dataset.order === undefined) return false;
+    var sent = new Map();
+    data.querySelectorAll("tbody > tr").forEach(function (row) { sent.set(row.id, row); });
+    var order = data.dataset.order ? data.dataset.order.split(",") : [];
+    var rows = [];
+    for (var i = 0; i < order.length; i++) {
+      var id = "flag-row-" + order[i];
+      var row = sent.get(id) || document.getElementById(id);
+      if (!row) return false;
+      rows.push(row);
+    }
+    var focused = document.activeElement;
+    var selection = focused && "selectionStart" in focused
+      ? [focused.selectionStart, focused.selectionEnd] : null;
+    rows.forEach(function (row, index) {
+      var old = document.getElementById(row.id);
+      if (old && old !== row) {
+        row.querySelectorAll("[hx-preserve][id]").forEach(function (fresh) {
+          var kept = old.querySelector("#" + CSS.escape(fresh.id));
+          if (kept) fresh.replaceWith(kept);
+        });
+        old.remove();
+      }
+      if (body.children[index] !== row) body.insertBefore(row, body.children[index] || null);
+      if (old !== row && window.htmx) window.htmx.process(row);
+    });
+    while (body.children.length > rows.length) body.lastElementChild.remove();
+    ["queue-summary", "queue-more"].forEach(function (id) {
+      var fresh = data.querySelector("#" + id);
+      var shown = document.getElementById(id);
+      if (fresh && shown) shown.replaceWith(fresh);
+    });
+    ["version", "open", "total"].forEach(function (key) { current.dataset[key] = data.dataset[key]; });
+    if (focused && focused.isConnected && document.activeElement !== focused) {
+      focused.focus();
+      if (selection) focused.setSelectionRange(selection[0], selection[1]);
+    }
+    return true;
+  }
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     if (isPoll(event)) {
@@ -282,8 +349,17 @@
   });
 
   document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isPoll(event)) return;
     // A poll that left before an action finished carries the rows as they were before it.
-    if (isPoll(event) && state.pollStartedAt < state.lastActionAt) event.detail.shouldSwap = false;
+    if (state.pollStartedAt < state.lastActionAt) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    if (event.detail.xhr.getResponseHeader("X-Followup-Queue-Delta") === "1") {
+      event.detail.shouldSwap = false;
+      if (mergeRows(event.detail.serverResponse)) afterRows();
+      else state.version = "";
+    }
   });
 
   function showError(form, xhr) {

@@ -27,6 +27,7 @@ from followup.models import (
 from followup.services.flags import flag_acknowledge, flag_resolve
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
+from followup.web import patients
 from tests.support.patients import answers, past_check_in, score, text_of
 
 Client_ = Callable[[Clinician], Client]
@@ -348,7 +349,7 @@ def test_it_shows_the_timeline(signed_in: Client_, bob: Clinician, pat: Patient)
     flag_acknowledge(flag=flag, actor=bob, via="dashboard")
     flag_resolve(flag=flag, actor=bob, note="Called the patient; safety plan reviewed.")
 
-    text = text_of(signed_in(bob).get(f"/dashboard/patients/{pat.pk}/"))
+    text = text_of(signed_in(bob).get(f"/dashboard/patients/{pat.pk}/?timeline=all"))
 
     assert "Session S1 · IM ketamine" in text
     assert "Session S2 · Other" in text
@@ -389,7 +390,7 @@ def test_it_renders_the_page_in_a_bounded_number_of_queries(
         pat.responses.create(instrument="gad7", answers=[1] + [None] * 6, channel="sms")
 
     client = signed_in(bob)
-    url = f"/dashboard/patients/{pat.pk}/"
+    url = f"/dashboard/patients/{pat.pk}/?timeline=all"
     week_of_history(100, 8)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -404,6 +405,35 @@ def test_it_renders_the_page_in_a_bounded_number_of_queries(
     assert response.status_code == 200
     assert "Session S13" in text_of(response)
     assert len(many) == len(few)
+
+
+def test_it_shows_the_newest_entries_and_the_rest_behind_a_link(
+    signed_in: Client_, bob: Clinician, pat: Patient
+) -> None:
+    # Sessions only (as a long-treated patient's history has them), so the count is exact.
+    TreatmentSession.objects.bulk_create(
+        TreatmentSession(
+            patient=pat, occurred_at=NOW() - dt.timedelta(days=200 - 7 * n), treatment="other"
+        )
+        for n in range(25)
+    )
+    client = signed_in(bob)
+
+    first = client.get(f"/dashboard/patients/{pat.pk}/")
+    whole = client.get(f"/dashboard/patients/{pat.pk}/?timeline=all")
+
+    first_html, whole_html = first.content.decode(), whole.content.decode()
+    first_count = patients.TIMELINE_FIRST
+    assert whole_html.count('<li class="tl ') > first_count  # 25 sessions, Pat's check-ins
+    assert first_html.count('<li class="tl ') == first_count
+    assert "Session S25" in text_of(first)
+    assert "Session S1 " not in text_of(first)
+    assert f"Show older entries The newest {first_count} are shown." in text_of(first)
+    assert 'href="?timeline=all#timeline-heading"' in first_html
+    assert whole_html.count('class="tl tl--session"') == 25
+    assert "Session S1 " in text_of(whole)
+    assert "Show older entries" not in text_of(whole)
+    assert AuditEvent.objects.filter(action="patient.view", patient=pat).count() == 2
 
 
 # --- Recording a session --------------------------------------------------------------------

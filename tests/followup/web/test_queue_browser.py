@@ -225,6 +225,43 @@ def test_it_acknowledges_then_resolves_from_the_queue(
     assert sum(e.startswith("400 ") and "/resolve/" in e for e in console_errors) == 1
 
 
+def test_it_updates_changed_rows_in_place_and_keeps_the_rest_and_what_is_typed(
+    open_queue: Callable, bob: Clinician, pat: Patient, clinic: Clinic, console_errors: list[str]
+) -> None:
+    critical = raise_flag(pat, SI, minutes_ago=40)
+    high = raise_flag(make_patient(clinic, 2), DEPRESSION, minutes_ago=30)
+    moderate = raise_flag(make_patient(clinic, 3), WORSE, minutes_ago=20)
+    page = open_queue(bob)
+    page.locator(f"#flag-row-{moderate.pk}").evaluate("row => { row.dataset.untouched = 'yes'; }")
+    row = page.locator(f"#flag-row-{critical.pk}")
+    row.locator("summary").click()
+    note = row.get_by_label("What was done? (required)")
+    note.fill("Called Pat, no answer yet")
+
+    # The critical flag escalates, the high one is resolved elsewhere, a new one arrives.
+    Flag.objects.filter(pk=critical.pk).update(escalation_level=2)
+    Flag.objects.filter(pk=high.pk).update(
+        status="resolved", resolved_at=timezone.now(), resolution_note="Seen in clinic."
+    )
+    newer = raise_flag(make_patient(clinic, 4), ANXIETY, minutes_ago=10)
+
+    expect(page.locator(f"#flag-row-{newer.pk}")).to_be_visible(timeout=5000)
+    expect(row).to_contain_text("Level 2")
+    ids = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.flagId)")
+    assert ids == [str(critical.pk), str(newer.pk), str(moderate.pk)]
+    assert page.locator(f"#flag-row-{moderate.pk}").get_attribute("data-untouched") == "yes"
+    expect(note).to_have_value("Called Pat, no answer yet")
+    expect(note).to_be_focused()
+    expect(page.locator("#queue-summary")).to_contain_text("3 unresolved flags")
+    assert page.title() == "(3) Flags \N{EN DASH} Follow-up"
+
+    row.get_by_role("button", name=f"Resolve flag {critical.code}").click()
+    expect(row).to_have_count(0, timeout=5000)
+    critical.refresh_from_db()
+    assert critical.resolution_note == "Called Pat, no answer yet"
+    assert console_errors == []
+
+
 def test_it_says_clearly_when_the_queue_stops_updating(
     open_queue: Callable, bob: Clinician, pat: Patient
 ) -> None:
