@@ -8,15 +8,29 @@ expects lets Celery's reconnect logic run; the unacknowledged messages come back
 visibility timeout, and the database sweep re-drives their work sooner anyway.
 """
 
+import redis
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 class Channel(kombu_redis.Channel):
+    _sync_client: redis.Redis | None = None
+
     def _connparams(self, asynchronous: bool = False) -> dict:
         if self.connection is None or self.connection.client is None:
             raise RedisConnectionError("the broker connection is closed")
         return super()._connparams(asynchronous=asynchronous)
+
+    def _create_client(self, asynchronous: bool = False) -> redis.Redis:
+        # kombu builds a new client object for every message it publishes (a third of the cost
+        # of enqueueing a task, which every webhook does); one per channel and connection pool
+        # serves them all (a client is only a handle on the pool).
+        if asynchronous:
+            return super()._create_client(asynchronous=True)
+        client = self._sync_client
+        if client is None or client.connection_pool is not self.pool:
+            client = self._sync_client = super()._create_client()
+        return client
 
 
 class Transport(kombu_redis.Transport):
