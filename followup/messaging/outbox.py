@@ -17,7 +17,6 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -377,32 +376,30 @@ def message_status_update(
 ) -> bool:
     """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless.
 
-    One read and one conditional update (the status only moves to a higher rank, so of two
-    callbacks racing, the update of the lower one matches nothing): a callback arrives for every
-    message sent, and at a morning's rate they must cost the web little."""
+    A read and an update conditional on the status read (if another callback or the sender
+    moved the row in between, it is read again): a callback arrives for every message sent,
+    twice, and at a morning's rate they must cost the web little."""
     status = _TWILIO_STATUS.get(provider_status.lower())
     if status is None:
         return False
-    message = (
-        OutboundMessage.objects.only(
-            "status", "flag_id", "purpose", "channel", "clinician_id", "error_code"
-        )
-        .filter(pk=message_id)
-        .first()
-    )
-    if message is None or _RANK[status] <= _RANK[message.status]:
-        return False
-    now = timezone.now()
-    changes = {"status": status, "sent_at": Coalesce("sent_at", Value(now)), "updated_at": now}
-    if sid:
-        changes["provider_sid"] = Case(
-            When(provider_sid="", then=Value(sid)), default=F("provider_sid")
-        )
     failed = status in (Status.UNDELIVERED, Status.FAILED)
-    if failed:
-        changes["error_code"] = error_code
-    lower = [rank_status for rank_status, rank in _RANK.items() if rank < _RANK[status]]
-    if not OutboundMessage.objects.filter(pk=message_id, status__in=lower).update(**changes):
+    for _ in range(5):
+        message = (
+            OutboundMessage.objects.only(*_STATUS_FIELDS).filter(pk=message_id)[:1] or [None]
+        )[0]
+        if message is None or _RANK[status] <= _RANK[message.status]:
+            return False
+        now = timezone.now()
+        changes: dict[str, object] = {"status": status, "updated_at": now}
+        if message.sent_at is None:
+            changes["sent_at"] = now
+        if sid and not message.provider_sid:
+            changes["provider_sid"] = sid
+        if failed:
+            changes["error_code"] = error_code
+        if OutboundMessage.objects.filter(pk=message_id, status=message.status).update(**changes):
+            break
+    else:
         return False
     if failed:
         message.error_code = error_code
@@ -412,6 +409,18 @@ def message_status_update(
 
         message_failed(message_id=message_id)
     return True
+
+
+_STATUS_FIELDS = (
+    "status",
+    "sent_at",
+    "provider_sid",
+    "flag_id",
+    "purpose",
+    "channel",
+    "clinician_id",
+    "error_code",
+)
 
 
 def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = False) -> int:
