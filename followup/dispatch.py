@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,11 @@ from followup.services.responses import response_finalise
 logger = logging.getLogger(__name__)
 
 BATCH = 200
-MAX_BATCHES = 50
+# Check-ins opened per second of the tick's interval, at most: a little above a short code's
+# rate (Twilio sends 100 messages a second from one and only queues what comes faster). A
+# morning's burst goes out at that pace and leaves the machine room for the status callbacks
+# each message brings back, and for the answers.
+OPEN_PER_SECOND = 110
 INBOUND_REDRIVE_AFTER = dt.timedelta(seconds=10)
 INBOUND_REDRIVE_EVERY = dt.timedelta(seconds=60)
 OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
@@ -50,9 +55,12 @@ def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     sweep = Sweep()
     # Pages first (their own tick on the pages queue runs them too; a step runs once).
     sweep.escalations = steps_due(now=now)
-    for _ in range(MAX_BATCHES):
-        if not _open_due_check_ins(now, sweep):
+    budget = OPEN_PER_SECOND * settings.DISPATCH_INTERVAL_SECONDS
+    while budget > 0:
+        claimed = _open_due_check_ins(now, sweep, limit=min(BATCH, budget))
+        if not claimed:
             break
+        budget -= claimed
     _remind(now, sweep)
     _expire(now, sweep)
     sweep.messages_redriven = messages_redrive(now=now)
@@ -60,11 +68,11 @@ def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     return sweep
 
 
-def _claim(queryset):
+def _claim(queryset, limit: int = BATCH):
     return list(
         queryset.select_for_update(skip_locked=True, of=("self",))
         .select_related("patient__clinic__follow_up_plan")
-        .order_by("pk")[:BATCH]
+        .order_by("pk")[:limit]
     )
 
 
@@ -78,10 +86,12 @@ def _quiet_until(check_in: CheckIn, now: dt.datetime) -> dt.datetime:
     )
 
 
-def _open_due_check_ins(now: dt.datetime, sweep: Sweep) -> int:
+def _open_due_check_ins(now: dt.datetime, sweep: Sweep, *, limit: int) -> int:
     # Each claim's first questions go out together once it commits, a few tasks per batch.
     with sends_together(), transaction.atomic():
-        due = _claim(CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, due_at__lte=now))
+        due = _claim(
+            CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, due_at__lte=now), limit
+        )
         for check_in in due:
             patient = check_in.patient
             if patient.opted_out or not patient.sms_consent:

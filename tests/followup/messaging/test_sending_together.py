@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 
 from config.celery import app
-from followup.dispatch import dispatch_due
+from followup.dispatch import OPEN_PER_SECOND, dispatch_due
 from followup.messaging.outbox import SEND_BATCH, message_queue, messages_send
 from followup.models import Clinic, InboundMessage, OutboundMessage, Patient
 from followup.services.patients import patient_create
@@ -154,3 +154,17 @@ def test_a_text_waiting_behind_a_backlog_is_enqueued_again_once_a_minute(
     assert [handles_enqueued_at(s) for s in seconds] == [0, 1, 0, 0, 0, 1, 0, 1]
     message.refresh_from_db()
     assert message.status == "received"
+
+
+def test_a_morning_burst_goes_out_at_a_short_codes_pace(
+    twilio: object, celery_inline: list, clinic: Clinic, settings: object
+) -> None:
+    """At most OPEN_PER_SECOND check-ins open per second of the tick's interval; the rest wait
+    for the next tick, due all the same."""
+    settings.DISPATCH_INTERVAL_SECONDS = 1
+    enrol_due(clinic, OPEN_PER_SECOND + 15)
+
+    first, second = dispatch_due(), dispatch_due()
+
+    assert (first.opened, second.opened) == (OPEN_PER_SECOND, 15)
+    assert len(twilio.messages) == OPEN_PER_SECOND + 15
