@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from followup.messaging.outbox import message_status_update
+from followup.messaging.status import message_status_update
 from followup.models import Clinician, Flag
 from followup.services.flags import flag_acknowledge
 from followup.services.inbound import inbound_receive

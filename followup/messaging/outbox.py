@@ -45,37 +45,6 @@ PAGES_QUEUE = "pages"
 FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
 Status = OutboundMessage.Status
 
-# Delivery statuses only move forward; Twilio's callbacks may arrive late, twice or reordered.
-_RANK = {
-    Status.PENDING: 0,
-    Status.SENDING: 1,
-    Status.SENT: 2,
-    Status.DELIVERED: 3,
-    Status.UNDELIVERED: 3,
-    Status.FAILED: 3,
-    Status.CANCELLED: 3,
-}
-_TWILIO_STATUS = {
-    "accepted": Status.SENT,
-    "scheduled": Status.SENT,
-    "queued": Status.SENT,
-    "sending": Status.SENT,
-    "sent": Status.SENT,
-    "initiated": Status.SENT,
-    "ringing": Status.SENT,
-    "in-progress": Status.DELIVERED,
-    "completed": Status.DELIVERED,
-    "delivered": Status.DELIVERED,
-    "read": Status.DELIVERED,
-    "receiving": Status.SENT,
-    "received": Status.DELIVERED,
-    "undelivered": Status.UNDELIVERED,
-    "busy": Status.UNDELIVERED,
-    "no-answer": Status.UNDELIVERED,
-    "canceled": Status.FAILED,
-    "failed": Status.FAILED,
-}
-
 
 def backoff(attempts: int) -> dt.timedelta:
     """2, 4, 8 … seconds, at most 2 minutes: no obligation waits long in the broker."""
@@ -281,7 +250,7 @@ def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
             default=F("provider_sid"),
         ),
     )
-    _on_flag_timeline([message for message, _ in sent], Status.SENT)
+    on_flag_timeline([message for message, _ in sent], Status.SENT)
     # Followers written with their leader (the next check-in after "thanks") are known at the
     # claim; the next question may be queued behind a crisis message while it is in flight.
     _release_followers(
@@ -289,7 +258,7 @@ def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
     )
 
 
-def _on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
+def on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
     """A page's delivery belongs on its flag's timeline: paged whom, how, and what became of it."""
     events = [
         FlagEvent(
@@ -363,64 +332,12 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
         status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
     )
     message.error_code = error_code
-    _on_flag_timeline([message], status)
+    on_flag_timeline([message], status)
     _release_followers([message.pk])
     if status == Status.FAILED:
         from followup.messaging.events import message_failed
 
         message_failed(message_id=message.pk)
-
-
-def message_status_update(
-    *, message_id: int, provider_status: str, sid: str = "", error_code: str = ""
-) -> bool:
-    """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless.
-
-    A read and an update conditional on the status read (if another callback or the sender
-    moved the row in between, it is read again): a callback arrives for every message sent,
-    twice, and at a morning's rate they must cost the web little."""
-    status = _TWILIO_STATUS.get(provider_status.lower())
-    if status is None:
-        return False
-    failed = status in (Status.UNDELIVERED, Status.FAILED)
-    for _ in range(5):
-        message = (
-            OutboundMessage.objects.only(*_STATUS_FIELDS).filter(pk=message_id)[:1] or [None]
-        )[0]
-        if message is None or _RANK[status] <= _RANK[message.status]:
-            return False
-        now = timezone.now()
-        changes: dict[str, object] = {"status": status, "updated_at": now}
-        if message.sent_at is None:
-            changes["sent_at"] = now
-        if sid and not message.provider_sid:
-            changes["provider_sid"] = sid
-        if failed:
-            changes["error_code"] = error_code
-        if OutboundMessage.objects.filter(pk=message_id, status=message.status).update(**changes):
-            break
-    else:
-        return False
-    if failed:
-        message.error_code = error_code
-    _on_flag_timeline([message], status)
-    if failed:
-        from followup.messaging.events import message_failed
-
-        message_failed(message_id=message_id)
-    return True
-
-
-_STATUS_FIELDS = (
-    "status",
-    "sent_at",
-    "provider_sid",
-    "flag_id",
-    "purpose",
-    "channel",
-    "clinician_id",
-    "error_code",
-)
 
 
 def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = False) -> int:

@@ -483,7 +483,7 @@ def test_it_says_which_score_a_deterioration_and_a_severe_sum_were_measured_agai
 def test_it_tells_a_failed_page_and_the_escalation_in_words(
     signed_in: Callable, bob: Clinician, alice: Clinician, paged_flag: Flag
 ) -> None:
-    from followup.messaging.outbox import message_status_update
+    from followup.messaging.status import message_status_update
 
     sms = OutboundMessage.objects.get(flag=paged_flag, purpose="page", channel="sms")
     message_status_update(message_id=sms.pk, provider_status="undelivered", error_code="30003")

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup.escalation import run_step
-from followup.messaging.outbox import message_status_update
+from followup.messaging.status import message_status_update
 from followup.models import (
     AuditEvent,
     Clinic,
