@@ -24,7 +24,6 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from followup.crisis_language import semantic
@@ -32,7 +31,7 @@ from followup.models import Clinic, Clinician, Patient
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
 from tests.support import services
-from tests.support.cast import PASSWORD
+from tests.support.cast import PASSWORD, client_for
 
 CLOCK_VARIABLE = "FOLLOWUP_TEST_CLOCK"
 _session_clock: list[time_machine.travel] = []
@@ -239,13 +238,6 @@ def pat(clinic: Clinic, alice: Clinician) -> Patient:
 def mallory(db: None) -> Clinician:
     hillcrest = clinic_create(name="Hillcrest Clinic", timezone="America/Denver")
     return clinician_create(clinic=hillcrest, username="mallory", password=PASSWORD, role="admin")
-
-
-def client_for(user: Clinician) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from followup.models import AuditEvent, CheckIn, Clinic, Clinician, Patient, TreatmentSession
 from followup.services.clinics import clinic_create, clinician_create
-from tests.conftest import client_for
-from tests.support.cast import PASSWORD
+from tests.support.cast import PASSWORD, client_for
 
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.time_machine(NOW, tick=False)

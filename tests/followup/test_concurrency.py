@@ -1,48 +1,21 @@
 """Duplicates arriving at the same moment: Twilio's retries, and two schedulers."""
 
 import datetime as dt
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 
 from followup.dispatch import dispatch_due
 from followup.models import Clinic, InboundMessage, Patient, Response
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
+from tests.support.concurrency import at_once
 from tests.support.sms import NOW, sign_and_post
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
-
-
-def at_once(count: int, work: Callable[[], object]) -> list[object]:
-    """Run ``work`` in ``count`` threads released together; re-raise the first error."""
-    barrier = threading.Barrier(count)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
 
 
 def test_the_same_webhook_five_times_at_once_stores_one_answer(

@@ -16,7 +16,7 @@ from followup.messaging.outbox import SEND_BATCH, message_queue, messages_send
 from followup.models import Clinic, InboundMessage, OutboundMessage, Patient
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
-from tests.followup.test_concurrency import at_once
+from tests.support.concurrency import at_once
 from tests.support.sms import NOW, sign_and_post, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
