@@ -19,8 +19,9 @@ def inbound_receive(
     retries and duplicate deliveries store nothing new.
 
     Then the cheap safety checks run (``conversation.intake``): crisis language, or a reply to
-    PHQ-9 item 9 that is not clearly 0, raises its flag here, so its pages and crisis message
-    are committed before the webhook answers and sent on the ``pages`` queue. The full handling
+    PHQ-9 item 9 that is not clearly 0, raises its flag here, and its first pages and crisis
+    message are sent before the webhook answers (and queued on ``pages`` for a worker, should
+    this process fail to send them). The full handling
     runs in a task enqueued last (or in the sweep, when the broker is down): with the routine
     work, unless intake saw something only the full handling can judge.
 
