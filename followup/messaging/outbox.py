@@ -16,7 +16,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +43,10 @@ PAGE_REDRIVE_AFTER = dt.timedelta(seconds=5)
 PAGE_CLAIM_TIMEOUT = dt.timedelta(seconds=11)
 PAGES_QUEUE = "pages"
 FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
+# The messages others wait for (``after``): the next question waits for the crisis message, and
+# a newer check-in's first question for the "thanks" of the one just finished. Only their sends
+# look for followers to release.
+LEADERS = ("crisis", "thanks")
 Status = OutboundMessage.Status
 
 
@@ -179,7 +183,7 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
             status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
         ):
             return []
-        return list(_with_followers().filter(pk=pks[0]))
+        return list(_claimed().filter(pk=pks[0]))
     with transaction.atomic():
         pks = list(
             OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
@@ -195,15 +199,12 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
         OutboundMessage.objects.filter(pk__in=pks).update(
             status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
         )
-    return list(_with_followers().filter(pk__in=pks).order_by("pk"))
+    return list(_claimed().filter(pk__in=pks).order_by("pk"))
 
 
-def _with_followers() -> QuerySet:
-    """Claimed rows as sending needs them, each knowing whether a message waits for it."""
-    waiting = OutboundMessage.objects.filter(after=OuterRef("pk"), status=Status.PENDING)
-    return OutboundMessage.objects.select_related("patient", "flag").annotate(
-        followed=Exists(waiting)
-    )
+def _claimed() -> QuerySet:
+    """Claimed rows as sending needs them."""
+    return OutboundMessage.objects.select_related("patient", "flag")
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None
@@ -251,11 +252,7 @@ def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
         ),
     )
     on_flag_timeline([message for message, _ in sent], Status.SENT)
-    # Followers written with their leader (the next check-in after "thanks") are known at the
-    # claim; the next question may be queued behind a crisis message while it is in flight.
-    _release_followers(
-        [message.pk for message, _ in sent if message.followed or message.purpose == "crisis"]
-    )
+    _release_followers([message.pk for message, _ in sent if message.purpose in LEADERS])
 
 
 def on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
