@@ -10,8 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from followup.models import Clinician, OnCallShift
+from followup.models import Clinician, Flag, OnCallShift, Patient
+from followup.safety import rules_fired
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.support.flags import SI
 from tests.support.web import web_client
 
 
@@ -26,6 +28,18 @@ def bob_on_call(bob: Clinician) -> OnCallShift:
         starts_at=now - dt.timedelta(hours=1),
         ends_at=now + dt.timedelta(hours=8),
     )
+
+
+@pytest.fixture
+def paged_flag(
+    pat: Patient,
+    bob_on_call: OnCallShift,
+    celery_inline: list,
+    django_capture_on_commit_callbacks: Callable,
+) -> Flag:
+    """Pat answered 2 to PHQ-9 item 9: a critical flag, Bob paged by SMS and call (sent)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
 
 
 @pytest.fixture

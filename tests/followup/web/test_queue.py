@@ -45,18 +45,6 @@ def row_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'data-flag-id="(\d+)"', html)]
 
 
-@pytest.fixture
-def paged_flag(
-    pat: Patient,
-    bob_on_call: OnCallShift,
-    celery_inline: list,
-    django_capture_on_commit_callbacks: Callable,
-) -> Flag:
-    """Pat answered 2 to PHQ-9 item 9: a critical flag, Bob paged by SMS and call (sent)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        return rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
-
-
 # The queue ---------------------------------------------------------------------------------
 
 

@@ -26,11 +26,9 @@ from followup.models import (
     EscalationStep,
     Flag,
     FlagEvent,
-    OnCallShift,
     OutboundMessage,
     Patient,
 )
-from followup.safety import rules_fired
 from tests.support.flags import DEPRESSION, SI, WORSE, make_patient, raise_flag
 
 ROWS = "/dashboard/queue/rows/"
@@ -51,18 +49,6 @@ def poll(client: Client, version: str = "", rows: str = "") -> object:
     if rows:
         headers["X-Followup-Queue-Rows"] = rows
     return client.get(ROWS, headers=headers)
-
-
-@pytest.fixture
-def paged_flag(
-    pat: Patient,
-    bob_on_call: OnCallShift,
-    celery_inline: list,
-    django_capture_on_commit_callbacks: Callable,
-) -> Flag:
-    """Pat answered 2 to PHQ-9 item 9: a critical flag, Bob paged by SMS and call (sent)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        return rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
 
 
 # Every kind of change the rows show ---------------------------------------------------------
