@@ -116,9 +116,7 @@ def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> N
     if here:
         # Messages about a flag are on the pages queue all the same: if this process cannot
         # send them, the next free worker does (whoever claims a row first sends it).
-        urgent = [pk for pk, queue in collected if queue == PAGES_QUEUE]
-        for start in range(0, len(urgent), SEND_BATCH):
-            enqueue(SEND_BATCH_TASK, urgent[start : start + SEND_BATCH], queue=PAGES_QUEUE)
+        _enqueue_batches([pk for pk, queue in collected if queue == PAGES_QUEUE], PAGES_QUEUE)
         messages_send([pk for pk, _ in collected])
         return
     by_queue: dict[str | None, list[int]] = {}
@@ -126,9 +124,12 @@ def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> N
         by_queue.setdefault(queue, []).append(pk)
     # Pages first: they wait on their own queue, which a worker always serves first.
     for queue in sorted(by_queue, key=lambda q: q != PAGES_QUEUE):
-        pks = by_queue[queue]
-        for start in range(0, len(pks), SEND_BATCH):
-            enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
+        _enqueue_batches(by_queue[queue], queue)
+
+
+def _enqueue_batches(pks: list[int], queue: str | None) -> None:
+    for start in range(0, len(pks), SEND_BATCH):
+        enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
 
 
 def message_send(message_id: int) -> str:
