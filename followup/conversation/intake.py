@@ -1,7 +1,8 @@
 """What the webhook reads of a text once it has stored it, before it answers Twilio: crisis
 language, and a reply to PHQ-9 item 9 that is not clearly 0. When one fires, the flag is raised
-there and then, with its pages and the crisis message in one transaction (ledger rows, sent on
-the ``pages`` queue on commit), so a page never waits behind a backlog of routine answers.
+there and then, with its pages and the crisis message in one transaction (ledger rows), and the
+webhook sends them before it answers (they are on the ``pages`` queue too): a page never waits
+behind a backlog of routine answers.
 
 The rules are the conversation's own, read the way ``inbound._handle`` reads the same text. The
 trigger is marked ``at_intake``; when the full handling of the message later fires the same
