@@ -190,6 +190,13 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture
+def dev_mode(settings: object) -> None:
+    """Development, as ``make run`` runs: DEBUG on, messages to the console (the dev phone)."""
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "console"
+
+
+@pytest.fixture
 def clinic(db: None) -> Clinic:
     return clinic_create(name="Riverside Ketamine Clinic", timezone="America/Chicago")
 
