@@ -3,7 +3,6 @@ import datetime as dt
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-
 # Times the API takes: outside these a year is a typo, and near the ends of Python's calendar
 # converting to UTC or adding a follow-up plan's weeks would overflow.
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)

@@ -28,9 +28,7 @@ def _enabled(request: HttpRequest) -> None:
 
 def _shared_elsewhere(patient: Patient) -> bool:
     """Another clinic has a patient with this number: a reply sent as it could reach them."""
-    return (
-        Patient.objects.filter(phone=patient.phone).exclude(clinic_id=patient.clinic_id).exists()
-    )
+    return Patient.objects.filter(phone=patient.phone).exclude(clinic_id=patient.clinic_id).exists()
 
 
 @clinician_required

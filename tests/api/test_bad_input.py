@@ -103,7 +103,11 @@ def test_options_describes_the_clinics_settings(as_alice: APIClient, path: str) 
             },
             "timezone",
         ),
-        ("/api/v1/clinicians/", {"username": "da\x00ve", "password": "a long passphrase"}, "username"),
+        (
+            "/api/v1/clinicians/",
+            {"username": "da\x00ve", "password": "a long passphrase"},
+            "username",
+        ),
     ],
 )
 def test_a_character_postgresql_cannot_store_is_a_400_naming_the_field(
