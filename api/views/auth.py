@@ -1,8 +1,11 @@
 from axes.handlers.proxy import AxesProxyHandler
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+
+from followup.text import has_unstorable
 
 
 class TokenView(ObtainAuthToken):
@@ -13,7 +16,11 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "login"
 
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        credentials = {"username": str(request.data.get("username", ""))}
+        data = request.data if isinstance(request.data, dict) else {}
+        credentials = {"username": str(data.get("username", ""))}
+        if has_unstorable(credentials["username"]):
+            # Looked up by the lockout before any other check: refused before it is.
+            raise ValidationError({"username": ["Null characters are not allowed."]})
         if AxesProxyHandler.is_locked(request._request, credentials):
             from followup.web.auth import locked_out
 
