@@ -21,7 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followup.jobs import enqueue
-from followup.messaging.transports import OPTED_OUT_CODE, TransportError, get_transport
+from followup.messaging.transports import (
+    OPTED_OUT_CODE,
+    Sender,
+    TransportError,
+    get_transport,
+)
 from followup.models import FlagEvent, OutboundMessage, Patient
 
 logger = logging.getLogger(__name__)
@@ -205,7 +210,7 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
 
 def _claimed() -> QuerySet:
     """Claimed rows as sending needs them."""
-    return OutboundMessage.objects.select_related("patient", "flag")
+    return OutboundMessage.objects.select_related("patient", "flag", "clinic")
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None
@@ -231,10 +236,16 @@ def _transmit(
 def _call_provider(message: OutboundMessage) -> str | TransportError:
     transport = get_transport()
     callback = settings.PUBLIC_BASE_URL + reverse("twilio-status") + f"?m={message.pk}"
+    clinic = message.clinic
+    sender = Sender(number=clinic.sms_number, service=clinic.messaging_service_sid)
     try:
         if message.channel == OutboundMessage.Channel.VOICE:
-            return transport.call(to=message.to, twiml=message.body, status_callback=callback)
-        return transport.send_sms(to=message.to, body=message.body, status_callback=callback)
+            return transport.call(
+                to=message.to, twiml=message.body, status_callback=callback, sender=sender
+            )
+        return transport.send_sms(
+            to=message.to, body=message.body, status_callback=callback, sender=sender
+        )
     except TransportError as exc:
         return exc
 

@@ -27,12 +27,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--email", default="", help="The admin's email address, for the daily digest."
         )
+        parser.add_argument(
+            "--sms-number",
+            default="",
+            help="The clinic's own Twilio number: its texts come from it, and replies to it "
+            "reach only its patients. Default: the shared TWILIO_FROM_NUMBER.",
+        )
+        parser.add_argument(
+            "--messaging-service",
+            default="",
+            help="The clinic's own Twilio Messaging Service SID (MG...), instead of a number.",
+        )
 
     def handle(self, *args: object, **options: str) -> None:
         try:
             with transaction.atomic():
                 clinic = clinic_create(
-                    name=options["name"], timezone=options["timezone"], phone=options["phone"]
+                    name=options["name"],
+                    timezone=options["timezone"],
+                    phone=options["phone"],
+                    sms_number=options["sms_number"],
+                    messaging_service_sid=options["messaging_service"],
                 )
                 admin = clinician_create(
                     clinic=clinic,
@@ -47,5 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Created clinic #{clinic.pk} '{clinic.name}' ({clinic.timezone}).")
         if not clinic.phone:
             self.stdout.write("No clinic phone: the crisis message will give no number to call.")
+        if not clinic.has_own_sender:
+            self.stdout.write("No sender of its own: texts go out from the shared number.")
         self.stdout.write(f"Admin: {admin.username}. API token:")
         self.stdout.write(token.key)
