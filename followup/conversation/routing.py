@@ -10,8 +10,6 @@ opt-out does.
 
 import logging
 
-from django.db.models import Exists, OuterRef
-
 from followup import rules
 from followup.conversation.outgoing import OPEN
 from followup.models import CheckIn, Clinic, Flag, FlagEvent, InboundMessage, Patient
@@ -44,15 +42,20 @@ def patients_texting(message: InboundMessage, *, lock: bool = False) -> list[Pat
     candidates = list(
         patients.filter(phone=message.from_number)
         .select_related("clinic")
-        .annotate(has_open=Exists(CheckIn.objects.filter(patient=OuterRef("pk"), status__in=OPEN)))
-        .order_by("-has_open", "-updated_at", "-pk")
+        .order_by("-updated_at", "-pk")
     )
     if len(candidates) <= 1:
         return candidates
     service = service_of(message)
     owned = [p for p in candidates if owns(p.clinic, message.to_number, service)]
     shared = [p for p in candidates if not p.clinic.has_own_sender]
-    return owned or shared or candidates
+    routed = owned or shared or candidates
+    with_open = set(
+        CheckIn.objects.filter(patient__in=routed, status__in=OPEN).values_list(
+            "patient_id", flat=True
+        )
+    )
+    return sorted(routed, key=lambda p: p.pk not in with_open)  # stable: latest first
 
 
 def every_clinic_told(message: InboundMessage, patient: Patient, others: list[Patient]) -> None:
