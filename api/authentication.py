@@ -11,7 +11,7 @@ a session needs its plan), and nothing is written on use but the audit of an int
 admin (with their clinic) and ``request.auth`` the key. So every clinic-scoped view, permission
 and service works unchanged for a key, and what an EHR records is attributed to a person of the
 clinic, as it is in the dashboard. The key's scope narrows what it can do: a ``read`` key gets a
-403 on every unsafe method. A key stops working when it expires, when it is revoked, and when its
+403 on every unsafe method; and no key adds clinicians (``IsClinicAdminInPersonOrReadOnly``). A key stops working when it expires, when it is revoked, and when its
 admin is deactivated or no longer an admin of its clinic (make a new one then). Every use is an
 audit event (``integration_key.use``) naming the key.
 """

@@ -124,3 +124,19 @@ def test_a_key_reaches_only_its_own_clinic(mallory: Clinician, pat: Patient) -> 
 
     assert client.get(f"/api/v1/patients/{pat.pk}/").status_code == 404
     assert client.get("/api/v1/patients/").json()["count"] == 0
+
+
+def test_a_key_cannot_add_a_clinician(alice: Clinician) -> None:
+    """A leaked key must not make itself an account that signs in to the dashboard."""
+    client = client_with(key_for(alice))
+
+    response = client.post(
+        "/api/v1/clinicians/",
+        {"username": "eve", "password": "a long enough passphrase", "role": "admin"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert "signed in themselves" in response.json()["message"]
+    assert not Clinician.objects.filter(username="eve").exists()
+    assert client.get("/api/v1/clinicians/").status_code == 200
