@@ -24,3 +24,17 @@ class IsClinicAdminOrReadOnly(IsClinicMember):
         if not super().has_permission(request, view):
             return False
         return request.method in SAFE_METHODS or request.user.is_clinic_admin
+
+
+class IsClinicAdminInPersonOrReadOnly(IsClinicAdminOrReadOnly):
+    """Accounts are made by an admin in person, never by an integration key: a leaked EHR key
+    must not be able to make itself a clinician who signs in to the dashboard."""
+
+    message = "Only a clinic admin, signed in themselves, can add a clinician."
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        from followup.models import IntegrationKey
+
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or not isinstance(request.auth, IntegrationKey)

@@ -1,8 +1,8 @@
 """How fast an EHR can enrol patients and record their sessions through the API.
 
 Starts gunicorn as production runs it (``gunicorn config.wsgi --workers 3``, sync workers)
-against a fresh PostgreSQL database with a clinic made by ``createclinic`` (its API key is the
-token), then:
+against a fresh PostgreSQL database with a clinic made by ``createclinic`` (the clinic's
+integration key it prints is the token; each use of it is also an audit event), then:
 
 1. one by one: N patients, each ``POST /api/v1/patients/`` then ``POST /api/v1/sessions/`` for
    it, from 8 client threads (one connection per thread, kept open as long as the server
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
 
 def _create_clinic() -> str:
-    """``createclinic`` as an operator runs it; its last line is the API key."""
+    """``createclinic`` as an operator runs it; its last line is the clinic's integration key."""
     done = subprocess.run(
         [
             sys.executable,

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -268,7 +268,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsClinicMember"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
@@ -284,8 +284,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Follow-up API",
     "DESCRIPTION": "Check-ins, scores, flags and escalation between ketamine and esketamine "
-    "treatment sessions. Authenticate with `Authorization: Token <token>` from "
-    "`POST /api/v1/auth/token/`.",
+    "treatment sessions. Authenticate with `Authorization: Token <token>` (or `Bearer <token>`): "
+    "a clinician's personal token from `POST /api/v1/auth/token/` (password and a current code "
+    "from their authenticator app), or a clinic's integration key made by a clinic admin in the "
+    "dashboard.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -297,6 +299,16 @@ SPECTACULAR_SETTINGS = {
         "CheckInStatusEnum": "followup.models.checkins.CheckIn.Status",
         "FlagStatusEnum": "followup.models.flags.Flag.Status",
     },
+}
+
+# A clinician's personal API token (django-rest-knox): stored hashed, a new one at each sign-in
+# through ``POST /api/v1/auth/token/``, valid this many days, never extended by use.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+    # Recognisable by secret scanners, and never mistaken for an integration key ("fuk_").
+    "TOKEN_PREFIX": "fup_",
 }
 
 # Auth -----------------------------------------------------------------------------------------

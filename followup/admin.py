@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from followup import models
-from followup.errors import ValidationError
+from followup.errors import DomainError, ValidationError
 from followup.phones import normalize_clinic_phone
+from followup.services.clinics import clinic_sender
 from followup.web.auth import second_factor_satisfied
 
 _has_permission = admin.site.has_permission
@@ -65,7 +66,8 @@ def _is_clinic_admin(request: HttpRequest) -> bool:
 class ClinicForm(forms.ModelForm):
     class Meta:
         model = models.Clinic
-        fields = ["phone"]  # the admin adds the others; only the number needs our check
+        # The admin adds the others; only the numbers and the sender need our checks.
+        fields = ["phone", "sms_number", "messaging_service_sid"]
 
     def clean_phone(self) -> str:
         """Checked as every number is (followup/phones.py), read in the clinic's country."""
@@ -75,12 +77,33 @@ class ClinicForm(forms.ModelForm):
         except ValidationError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
 
+    def clean(self) -> dict:
+        """The clinic's own sender, checked as ``clinic_create`` checks it."""
+        data = super().clean()
+        try:
+            data["sms_number"], data["messaging_service_sid"] = clinic_sender(
+                self.instance,
+                sms_number=data.get("sms_number", ""),
+                messaging_service_sid=data.get("messaging_service_sid", ""),
+            )
+        except DomainError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
+
 
 @admin.register(models.Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
     form = ClinicForm
-    list_display = ["name", "timezone", "country", "phone", "quiet_hours_start", "quiet_hours_end"]
+    list_display = [
+        "name",
+        "timezone",
+        "country",
+        "phone",
+        "sms_number",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    ]
     search_fields = ["name"]
 
 

@@ -79,6 +79,14 @@ def evidence_text(detail: dict) -> tuple[str, str]:
     instrument = INSTRUMENTS.get(str(detail.get("instrument")))
     name = instrument.name if instrument else str(detail.get("instrument", ""))
     late = " after the check-in had closed" if detail.get("late") else ""
+    if detail.get("shared_number"):
+        return (
+            "A text from this patient's phone number to the number clinics share, where a "
+            f"patient of another clinic has the same phone number ({detail.get('clinics')} "
+            "clinics in all): it may be from either, and it raised this for the other patient. "
+            "Every clinic with a patient on that number is being told",
+            "",
+        )
     if instrument and detail.get("reply") == "unclear":
         item = next((i for i in instrument.items if i.number == detail.get("item")), None)
         words = ""
@@ -180,11 +188,13 @@ def flag_evidence(flag: Flag) -> list[Evidence]:
         if ("category" in detail or detail.get("inbound")) and at is not None and lookups < 10:
             lookups += 1
             if detail.get("inbound"):
-                sender = (
-                    {"patient_id": flag.patient_id}
-                    if flag.patient_id
-                    else {"patient__isnull": True, "from_number": flag.sender}
-                )
+                if detail.get("shared_number") and flag.patient_id:
+                    # Stored as the other clinic's patient's: it came from this one's number.
+                    sender = {"from_number": flag.patient.phone}
+                elif flag.patient_id:
+                    sender = {"patient_id": flag.patient_id}
+                else:
+                    sender = {"patient__isnull": True, "from_number": flag.sender}
                 candidates = InboundMessage.objects.filter(pk=detail["inbound"], **sender)
             else:
                 candidates = InboundMessage.objects.filter(

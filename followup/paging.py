@@ -33,7 +33,15 @@ def on_fired(fired: Fired) -> bool:
     if fired.created or critical:
         paged = escalation_start(flag)
     if fired.trigger.reason in rules.CRISIS_REASONS:
-        crisis_message(flag, clinician_told=paged)
+        if fired.trigger.detail.get("shared_number"):
+            # Raised for every clinic behind a shared number (``conversation.routing``): the
+            # person has the crisis message of the clinic whose conversation it is, and one is
+            # enough.
+            FlagEvent.objects.create(
+                flag=flag, kind="crisis_message_not_sent", detail={"why": "shared_number"}
+            )
+        else:
+            crisis_message(flag, clinician_told=paged)
     return paged
 
 

@@ -113,6 +113,9 @@ class PatientRecord:
     # Prorated totals of partial responses, oldest first, at most CHART_CAP: charted and listed
     # as prorated, never part of the course (its baseline and changes are complete scores).
     prorated: dict[str, list[progress.Point]] = field(default_factory=dict)
+    # Other clinics whose patient has the same phone number on the shared sender: a text from it
+    # cannot be told apart (``conversation.routing``).
+    shared_number_clinics: int = 0
 
 
 def patient_for(*, clinic: Clinic, patient_id: int) -> Patient | None:
@@ -221,6 +224,21 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
         courses=courses,
         truncated=truncated,
         prorated=prorated,
+        shared_number_clinics=_shared_number_clinics(patient),
+    )
+
+
+def _shared_number_clinics(patient: Patient) -> int:
+    if patient.clinic.has_own_sender or not patient.phone:
+        return 0
+    return (
+        Patient.objects.filter(
+            phone=patient.phone, clinic__sms_number="", clinic__messaging_service_sid=""
+        )
+        .exclude(clinic_id=patient.clinic_id)
+        .values("clinic_id")
+        .distinct()
+        .count()
     )
 
 

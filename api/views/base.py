@@ -1,8 +1,7 @@
 from django.db.models import QuerySet
 from rest_framework import viewsets
-from rest_framework.authentication import SessionAuthentication
 
-from api.authentication import TokenAuthentication
+from api.authentication import SessionAuthentication, TokenAuthentication
 from followup.models import Clinic
 
 

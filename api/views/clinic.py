@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import IsClinicAdminOrReadOnly
+from api.permissions import IsClinicAdminInPersonOrReadOnly, IsClinicAdminOrReadOnly
 from api.serializers import (
     ClinicianInputSerializer,
     ClinicianSerializer,
@@ -29,7 +29,7 @@ class ClinicianViewSet(
 
     queryset = Clinician.objects.none()
     serializer_class = ClinicianSerializer
-    permission_classes = [IsClinicAdminOrReadOnly]
+    permission_classes = [IsClinicAdminInPersonOrReadOnly]
     filterset_fields = ["role"]
 
     def scoped(self, clinic: Clinic) -> QuerySet[Clinician]:

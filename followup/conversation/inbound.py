@@ -23,6 +23,7 @@ from followup.conversation.outgoing import (
     say,
 )
 from followup.conversation.reading import ACK, about, crisis_triggers, keyword
+from followup.conversation.routing import every_clinic_told, patients_texting
 from followup.conversation.strangers import from_unknown_sender
 from followup.instruments import get_instrument, parse_answer
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
@@ -46,19 +47,6 @@ from followup.tokens import check_in_url
 logger = logging.getLogger(__name__)
 
 
-def find_patient(from_number: str, *, lock: bool = False) -> Patient | None:
-    """The patient texting from this number: with an open check-in first, else the latest.
-    ``lock``: the rows of every patient with that number are locked (in one query)."""
-    patients = Patient.objects.select_for_update(of=("self",)) if lock else Patient.objects
-    candidates = list(
-        patients.filter(phone=from_number).select_related("clinic").order_by("-updated_at")
-    )
-    if len(candidates) > 1:
-        with_open = [p for p in candidates if p.check_ins.filter(status__in=OPEN).exists()]
-        candidates = with_open or candidates
-    return candidates[0] if candidates else None
-
-
 def handle_inbound(inbound_id: int) -> str:
     """Handle a stored inbound SMS, and any earlier ones of the same sender still waiting, in
     the order they arrived. Idempotent: a message is handled once (its status says so)."""
@@ -70,11 +58,13 @@ def handle_inbound(inbound_id: int) -> str:
         return "acknowledged"
     with transaction.atomic():
         # One conversation at a time per patient: concurrent tasks queue up here.
-        patient = find_patient(first.from_number, lock=True)
+        patients = patients_texting(first, lock=True)
+        patient, others = (patients[0], patients[1:]) if patients else (None, [])
         waiting = list(
             InboundMessage.objects.select_for_update()
             .filter(
                 from_number=first.from_number,
+                to_number=first.to_number,
                 status=InboundMessage.Status.RECEIVED,
                 received_at__lte=first.received_at,
             )
@@ -90,7 +80,8 @@ def handle_inbound(inbound_id: int) -> str:
             else:
                 message.patient = patient
                 message.status = InboundMessage.Status.HANDLED
-                _handle(patient, message)
+                _handle(patient, message, others)
+                every_clinic_told(message, patient, others)
             message.handled_at = timezone.now()
             message.save(update_fields=["status", "patient", "handled_at"])
     return "handled" if waiting else "already_handled"
@@ -134,19 +125,22 @@ def _clinician_ack(message: InboundMessage, code: str) -> bool:
 LATE_WINDOW = dt.timedelta(hours=72)
 
 
-def _handle(patient: Patient, message: InboundMessage) -> None:
+def _handle(patient: Patient, message: InboundMessage, others: list[Patient]) -> None:
     """One text from a patient. Keywords first; then the answer to the waiting question; what
     is no answer is read for safety in every state (CLINICAL.md: a check-in open, none, expired,
-    or after STOP), and what is left is a message for the clinic to read."""
+    or after STOP), and what is left is a message for the clinic to read. STOP and START apply
+    to ``others`` too: the other records behind the same (To, From) pair."""
     key = f"inbound:{message.message_sid}"
     word = keyword(message.body)
     if word == "stop":
-        if patient_opt_out(patient=patient, source="sms"):
+        changed = [p for p in (patient, *others) if patient_opt_out(patient=p, source="sms")]
+        if changed:
             patient.opted_out = True
             say(patient, f"{key}:stop", "stop", purpose="stop_confirmation")
         return
     if word == "start":
-        if patient_opt_in(patient=patient, source="sms"):
+        changed = [p for p in (patient, *others) if patient_opt_in(patient=p, source="sms")]
+        if changed:
             patient.opted_out = False
             say(patient, f"{key}:start", "start")
         return

@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followup import rules
-from followup.conversation.inbound import LATE_WINDOW, find_patient, recently_closed
+from followup.conversation.inbound import LATE_WINDOW, recently_closed
 from followup.conversation.outgoing import OPEN, question_sent
 from followup.conversation.reading import ACK, about, keyword
+from followup.conversation.routing import every_clinic_told, patients_texting
 from followup.instruments import PHQ9, parse_answer
 from followup.messaging.outbox import sends_together
 from followup.models import CheckIn, InboundMessage, Patient, Response
@@ -54,7 +55,8 @@ def intake_read(message: InboundMessage) -> Intake:
         # The morning's common case, in one query: an answer, and no question it could be an
         # answer to is PHQ-9 item 9 (asked now, or in a check-in that closed lately).
         return Intake.ROUTINE
-    patient = find_patient(message.from_number)
+    patients = patients_texting(message)
+    patient = patients[0] if patients else None
     if patient is None:
         # Unknown senders are left to the full handling (``strangers``: which clinic, the crisis
         # resources once a day), on the urgent queue when there is crisis language.
@@ -72,6 +74,8 @@ def intake_read(message: InboundMessage) -> Intake:
         # that a morning's backlog keeps busy (they are on the pages queue too, should this
         # process fail to send them).
         rules_fired(patient=patient, triggers=marked, source="sms", response=response)
+        # A number that patients of several clinics share: each of them pages too.
+        every_clinic_told(message, patient, patients[1:])
     logger.info("inbound %s raised %s at intake", message.pk, [t.reason for t in marked])
     return Intake.FIRED
 
@@ -169,7 +173,9 @@ _ITEM_9_SQL = _item_9_sql()
 def _earlier_waiting(message: InboundMessage) -> bool:
     return (
         InboundMessage.objects.filter(
-            from_number=message.from_number, status=InboundMessage.Status.RECEIVED
+            from_number=message.from_number,
+            to_number=message.to_number,
+            status=InboundMessage.Status.RECEIVED,
         )
         .filter(
             Q(received_at__lt=message.received_at)

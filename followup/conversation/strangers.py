@@ -4,10 +4,12 @@ it texted, and gets the crisis resources."""
 import logging
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from followup import defaults
 from followup.conversation.reading import about, crisis_triggers
+from followup.conversation.routing import service_of
 from followup.messaging.outbox import PAGES_QUEUE, message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
@@ -20,14 +22,21 @@ from followup.safety import rules_fired
 logger = logging.getLogger(__name__)
 
 
-def clinics_texted(to_number: str) -> list[Clinic]:
-    """The clinic that owns the number texted; else the only clinic; else every clinic (when in
-    doubt, flag: an unread crisis is worse than a flag another clinic resolves)."""
+def clinics_texted(to_number: str, service: str = "") -> list[Clinic]:
+    """The clinic that owns the number texted (its own Twilio number or Messaging Service, or
+    the phone it gives patients); else every clinic on the shared number; else every clinic
+    (when in doubt, flag: an unread crisis is worse than a flag another clinic resolves)."""
+    clinics = Clinic.objects.select_related("escalation_policy").order_by("pk")
+    owned = Q(pk__in=[])
     if to_number:
-        owners = list(Clinic.objects.filter(phone=to_number).select_related("escalation_policy"))
-        if owners:
-            return owners
-    return list(Clinic.objects.select_related("escalation_policy").order_by("pk"))
+        owned |= Q(sms_number=to_number) | Q(phone=to_number)
+    if service:
+        owned |= Q(messaging_service_sid=service)
+    return (
+        list(clinics.filter(owned))
+        or list(clinics.filter(sms_number="", messaging_service_sid=""))
+        or list(clinics)
+    )
 
 
 def from_unknown_sender(message: InboundMessage) -> bool:
@@ -35,7 +44,7 @@ def from_unknown_sender(message: InboundMessage) -> bool:
     it texted, naming the sender, and gets the crisis resources (at most once a day per
     number). Anything else stays ignored. Returns whether it was handled."""
     triggers = about(crisis_triggers(message.body), message)
-    clinics = clinics_texted(message.to_number) if triggers else []
+    clinics = clinics_texted(message.to_number, service_of(message)) if triggers else []
     if not clinics:
         logger.info("inbound %s from an unknown sender ignored", message.pk)
         return False

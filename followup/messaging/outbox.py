@@ -15,13 +15,18 @@ from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from followup.jobs import enqueue
-from followup.messaging.transports import OPTED_OUT_CODE, TransportError, get_transport
+from followup.messaging.transports import (
+    OPTED_OUT_CODE,
+    Sender,
+    TransportError,
+    get_transport,
+)
 from followup.models import FlagEvent, OutboundMessage, Patient
 
 logger = logging.getLogger(__name__)
@@ -67,18 +72,16 @@ def message_queue(
     **links: object,
 ) -> OutboundMessage:
     """Record a message to send (once per ``key``) and enqueue its send after commit."""
-    try:
-        with transaction.atomic():
-            message = OutboundMessage.objects.create(
-                idempotency_key=key,
-                to=to,
-                body=body,
-                purpose=purpose,
-                clinic=clinic,
-                channel=channel,
-                **links,
-            )
-    except IntegrityError:
+    message = OutboundMessage(
+        idempotency_key=key,
+        to=to,
+        body=body,
+        purpose=purpose,
+        clinic=clinic,
+        channel=channel,
+        **links,
+    )
+    if not _insert_once(message):
         return OutboundMessage.objects.get(idempotency_key=key)
     collected = _collected.get()
     if collected is None:
@@ -86,6 +89,32 @@ def message_queue(
     else:
         collected.append((message.pk, queue))
     return message
+
+
+def _insert_once(message: OutboundMessage) -> bool:
+    """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING``: whether the row is new. One
+    statement where the ORM needs a savepoint around its insert (three round trips inside the
+    caller's transaction) to survive the duplicate of a retried task."""
+    meta = OutboundMessage._meta
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        f" ON CONFLICT ({quote(meta.get_field('idempotency_key').column)}) DO NOTHING"
+        f" RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = connection.alias
+    return True
 
 
 # Sending together --------------------------------------------------------------------------
@@ -205,7 +234,7 @@ def _claim(message_ids: list[int]) -> list[OutboundMessage]:
 
 def _claimed() -> QuerySet:
     """Claimed rows as sending needs them."""
-    return OutboundMessage.objects.select_related("patient", "flag")
+    return OutboundMessage.objects.select_related("patient", "flag", "clinic")
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None
@@ -231,10 +260,16 @@ def _transmit(
 def _call_provider(message: OutboundMessage) -> str | TransportError:
     transport = get_transport()
     callback = settings.PUBLIC_BASE_URL + reverse("twilio-status") + f"?m={message.pk}"
+    clinic = message.clinic
+    sender = Sender(number=clinic.sms_number, service=clinic.messaging_service_sid)
     try:
         if message.channel == OutboundMessage.Channel.VOICE:
-            return transport.call(to=message.to, twiml=message.body, status_callback=callback)
-        return transport.send_sms(to=message.to, body=message.body, status_callback=callback)
+            return transport.call(
+                to=message.to, twiml=message.body, status_callback=callback, sender=sender
+            )
+        return transport.send_sms(
+            to=message.to, body=message.body, status_callback=callback, sender=sender
+        )
     except TransportError as exc:
         return exc
 

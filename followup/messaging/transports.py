@@ -5,6 +5,7 @@ never retried (a bad or unsubscribed number), transient ones are (5xx, 429, time
 """
 
 import logging
+from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
@@ -34,10 +35,26 @@ class TransportError(Exception):
         self.code = code
 
 
-class Transport(Protocol):
-    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str: ...
+@dataclass(frozen=True)
+class Sender:
+    """Where a message comes from: a clinic's own number or Messaging Service, or (both empty)
+    the shared sender of the settings. Calls need a number: the clinic's, else the shared one."""
 
-    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str: ...
+    number: str = ""
+    service: str = ""
+
+
+SHARED = Sender()
+
+
+class Transport(Protocol):
+    def send_sms(
+        self, *, to: str, body: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str: ...
+
+    def call(
+        self, *, to: str, twiml: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str: ...
 
 
 def mask(number: str) -> str:
@@ -48,12 +65,16 @@ def mask(number: str) -> str:
 class ConsoleTransport:
     """Development: the message goes to the log (and the dev phone page reads the ledger)."""
 
-    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str:
+    def send_sms(
+        self, *, to: str, body: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str:
         sid = "SMconsole" + get_random_string(24)
         logger.info("console SMS %s to %s:\n%s", sid, mask(to), body)
         return sid
 
-    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str:
+    def call(
+        self, *, to: str, twiml: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str:
         sid = "CAconsole" + get_random_string(24)
         logger.info("console call %s to %s", sid, mask(to))
         return sid
@@ -73,18 +94,29 @@ class TwilioTransport:
         )
         self.client.api.base_url = settings.TWILIO_API_BASE_URL
 
-    def _sender(self) -> dict[str, str]:
+    @staticmethod
+    def _from(sender: Sender) -> dict[str, str]:
+        """The clinic's own sender if it has one, else the shared one of the settings."""
+        if sender.service:
+            return {"messaging_service_sid": sender.service}
+        if sender.number:
+            return {"from_": sender.number}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
             return {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
         return {"from_": settings.TWILIO_FROM_NUMBER}
 
-    def send_sms(self, *, to: str, body: str, status_callback: str | None) -> str:
+    def send_sms(
+        self, *, to: str, body: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str:
         kwargs = {"status_callback": status_callback} if status_callback else {}
+        origin = self._from(sender)
         return self._guard(
-            lambda: self.client.messages.create(to=to, body=body, **self._sender(), **kwargs).sid
+            lambda: self.client.messages.create(to=to, body=body, **origin, **kwargs).sid
         )
 
-    def call(self, *, to: str, twiml: str, status_callback: str | None) -> str:
+    def call(
+        self, *, to: str, twiml: str, status_callback: str | None, sender: Sender = SHARED
+    ) -> str:
         # "initiated" arrives at once: a call placed by a worker that died before it could
         # record the SID is known to be out, and is not placed again.
         kwargs = (
@@ -98,7 +130,7 @@ class TwilioTransport:
         return self._guard(
             lambda: (
                 self.client.calls.create(
-                    to=to, from_=settings.TWILIO_FROM_NUMBER, twiml=twiml, **kwargs
+                    to=to, from_=sender.number or settings.TWILIO_FROM_NUMBER, twiml=twiml, **kwargs
                 ).sid
             )
         )

@@ -3,6 +3,7 @@
 from followup.models.audit import AuditEvent
 from followup.models.checkins import CheckIn, Response
 from followup.models.clinics import Clinic, Clinician, Digest, EscalationPolicy, FollowUpPlan
+from followup.models.credentials import IntegrationKey
 from followup.models.escalation import EscalationStep, OnCallShift
 from followup.models.flags import Flag, FlagEvent
 from followup.models.messages import InboundMessage, OutboundMessage
@@ -20,6 +21,7 @@ __all__ = [
     "FlagEvent",
     "FollowUpPlan",
     "InboundMessage",
+    "IntegrationKey",
     "OnCallShift",
     "OutboundMessage",
     "Patient",

@@ -28,6 +28,21 @@ class Clinic(models.Model):
         blank=True,
         help_text="The clinic's own phone number, E.164: given in the crisis message.",
     )
+    # The clinic's own sender. Its texts go out from it, and a reply to it reaches this clinic's
+    # patients only. Empty: the shared sender of the settings (TWILIO_FROM_NUMBER or
+    # TWILIO_MESSAGING_SERVICE_SID), which every clinic without its own shares.
+    sms_number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The clinic's own Twilio number, E.164: its texts and calls come from it, and "
+        "replies to it reach only this clinic's patients. Empty: the shared number.",
+    )
+    messaging_service_sid = models.CharField(
+        max_length=34,
+        blank=True,
+        help_text="The clinic's own Twilio Messaging Service (MG…): its texts go out through it "
+        "(calls from sms_number, or the shared number). Empty: the shared sender.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,10 +52,23 @@ class Clinic(models.Model):
                 condition=~Q(quiet_hours_start=models.F("quiet_hours_end")),
                 name="clinic_quiet_hours_not_empty",
             ),
+            # A number or service belongs to one clinic: a reply to it has one clinic to go to.
+            models.UniqueConstraint(
+                fields=["sms_number"], condition=~Q(sms_number=""), name="clinic_sms_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["messaging_service_sid"],
+                condition=~Q(messaging_service_sid=""),
+                name="clinic_messaging_service_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_own_sender(self) -> bool:
+        return bool(self.sms_number or self.messaging_service_sid)
 
 
 class Clinician(AbstractUser):

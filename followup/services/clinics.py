@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -9,10 +11,19 @@ from followup.phones import normalize_clinic_phone, normalize_phone, validate_ti
 
 
 @transaction.atomic
-def clinic_create(*, name: str, timezone: str | None = None, phone: str = "") -> Clinic:
+def clinic_create(
+    *,
+    name: str,
+    timezone: str | None = None,
+    phone: str = "",
+    sms_number: str = "",
+    messaging_service_sid: str = "",
+) -> Clinic:
     """A clinic with the default follow-up plan and escalation policy (SPEC §2, CLINICAL.md).
 
     ``phone`` is the clinic's own number, which the crisis message gives patients to call.
+    ``sms_number`` and ``messaging_service_sid``: the clinic's own Twilio sender, if it has one
+    (``clinic_sender``); without, it shares the sender of the settings.
     """
     name = name.strip()
     if not name:
@@ -23,10 +34,47 @@ def clinic_create(*, name: str, timezone: str | None = None, phone: str = "") ->
     if timezone:
         clinic.timezone = validate_timezone(timezone)
     clinic.phone = normalize_clinic_phone(phone, region=clinic.country)
+    clinic.sms_number, clinic.messaging_service_sid = clinic_sender(
+        clinic, sms_number=sms_number, messaging_service_sid=messaging_service_sid
+    )
     clinic.save()
     FollowUpPlan.objects.create(clinic=clinic)
     EscalationPolicy.objects.create(clinic=clinic)
     return clinic
+
+
+MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
+
+
+def clinic_sender(
+    clinic: Clinic, *, sms_number: str = "", messaging_service_sid: str = ""
+) -> tuple[str, str]:
+    """The clinic's own Twilio number (E.164, one that can text) and Messaging Service, checked:
+    each belongs to one clinic, so that a reply to it has one clinic to go to."""
+    number = (
+        normalize_phone(sms_number, region=clinic.country, field="sms_number")
+        if (sms_number or "").strip()
+        else ""
+    )
+    service = (messaging_service_sid or "").strip()
+    if service and not MESSAGING_SERVICE_SID.match(service):
+        raise ValidationError(
+            "messaging_service_sid must be a Twilio Messaging Service SID: MG and 32 hex digits.",
+            field="messaging_service_sid",
+            code="invalid",
+        )
+    others = Clinic.objects.exclude(pk=clinic.pk)
+    if number and others.filter(sms_number=number).exists():
+        raise Conflict(
+            "That number is another clinic's sender.", field="sms_number", code="duplicate"
+        )
+    if service and others.filter(messaging_service_sid=service).exists():
+        raise Conflict(
+            "That Messaging Service is another clinic's sender.",
+            field="messaging_service_sid",
+            code="duplicate",
+        )
+    return number, service
 
 
 @transaction.atomic

@@ -27,17 +27,17 @@ def inbound_receive(
 
     The message is committed on its own first (one statement, no transaction around it): a
     routine answer costs the webhook its insert and a few reads, and a failure in its reading
-    never loses it."""
+    never loses it. NUL characters, which PostgreSQL cannot store, are dropped from it."""
     try:
         message = _store(
-            message_sid=message_sid,
-            from_number=from_number,
-            to_number=to_number,
-            body=body,
-            payload=payload,
+            message_sid=storable(message_sid),
+            from_number=storable(from_number),
+            to_number=storable(to_number),
+            body=storable(body),
+            payload={storable(k): storable(v) for k, v in payload.items()},
         )
     except IntegrityError:
-        return InboundMessage.objects.get(message_sid=message_sid), False
+        return InboundMessage.objects.get(message_sid=storable(message_sid)), False
     try:
         reading = intake_read(message)
     except Exception:
@@ -46,6 +46,12 @@ def inbound_receive(
         reading = Intake.URGENT
     enqueue(HANDLE_TASK, message.pk, queue=PAGES_QUEUE if reading is Intake.URGENT else None)
     return message, True
+
+
+def storable(value: object) -> str:
+    """Text as PostgreSQL can keep it: without NUL characters (a text column and JSON refuse
+    them, and the whole message would be lost)."""
+    return str(value).replace("\x00", "")
 
 
 def _store(**fields: object) -> InboundMessage:

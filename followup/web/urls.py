@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from followup.web import auth, clinic_admin, patients, queue
+from followup.web import api_tokens, auth, clinic_admin, patients, queue
 
 urlpatterns = [
     path("", queue.queue_page, name="dashboard-queue"),
@@ -23,9 +23,11 @@ urlpatterns = [
     path("rota/", clinic_admin.rota_page, name="dashboard-rota"),
     path("policy/", clinic_admin.policy_page, name="dashboard-policy"),
     path("plan/", clinic_admin.plan_page, name="dashboard-plan"),
+    path("keys/", clinic_admin.keys_page, name="dashboard-keys"),
     path("login/", auth.login_view, name="dashboard-login"),
     path("login/code/", auth.login_code_view, name="dashboard-login-code"),
     path("logout/", auth.logout_view, name="dashboard-logout"),
     path("session/activity/", auth.keep_alive_view, name="dashboard-keep-alive"),
     path("security/authenticator/", auth.second_factor_setup_view, name="dashboard-2fa-setup"),
+    path("security/api-tokens/", api_tokens.api_tokens_page, name="dashboard-api-tokens"),
 ]

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from followup.models import OnCallShift, Patient
+from followup.models import Clinician, OnCallShift, Patient
 from followup.services.flags import flag_acknowledge
 from followup.services.sessions import session_record
+from tests.support.cast import client_with, key_for
 from tests.support.flags import SI, raise_flag
 from tests.support.patients import enrol, score
 
@@ -79,3 +80,20 @@ def test_a_flags_timeline_costs_the_same_queries_however_long(
     flag_acknowledge(flag=flag, actor=pat.clinic.clinicians.first(), via="api")
 
     assert queries(as_alice, path) == few
+
+
+def test_a_token_costs_one_query_with_the_clinic_and_its_plan(as_alice: APIClient) -> None:
+    """The instruments need nothing from the database: what is left is the caller."""
+    assert queries(as_alice, "/api/v1/instruments/") == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/instruments/", *PATHS])
+def test_an_integration_key_costs_what_a_token_does_and_its_audit(
+    as_alice: APIClient, alice: Clinician, pat: Patient, path: str
+) -> None:
+    fill(pat, 0, 2)
+    as_key = client_with(key_for(alice))
+    as_alice.get(path)
+    as_key.get(path)
+
+    assert queries(as_key, path) == queries(as_alice, path) + 1  # the insert of its audit event

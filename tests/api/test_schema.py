@@ -41,3 +41,27 @@ def test_the_schema_documents_the_check_in_at_enrolment(db: None) -> None:
     session = schemas["CheckIn"]["properties"]["session"]
     assert session["nullable"] is True
     assert "enrolment" in session["description"]
+
+
+def test_the_schema_documents_both_schemes_and_a_token_endpoint_open_to_all(db: None) -> None:
+    schema = (
+        APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["tokenAuth"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": schemes["tokenAuth"]["description"],
+    }
+    assert (schemes["bearerAuth"]["type"], schemes["bearerAuth"]["scheme"]) == ("http", "bearer")
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert token.get("security", []) == []  # no requirement, and none for the whole API
+    assert "security" not in schema
+    body = token["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
+    assert set(fields) == {"username", "password", "otp"}
+    patients = schema["paths"]["/api/v1/patients/"]["get"]["security"]
+    assert {"tokenAuth": []} in patients
+    assert {"bearerAuth": []} in patients

@@ -27,14 +27,28 @@ def sign_and_post(client: Client, path: str, params: dict[str, str], token: str)
     )
 
 
-def text(twilio: object, patient: Patient, body: str, sid: str | None = None) -> object:
-    """``patient`` texts ``body`` to the clinic's number; the webhook must accept it."""
+# The shared sender of the tests' settings (``twilio`` fixture).
+SHARED_NUMBER = "+13125550100"
+
+
+def text(
+    twilio: object,
+    patient: Patient,
+    body: str,
+    sid: str | None = None,
+    *,
+    to: str = SHARED_NUMBER,
+    **more: str,
+) -> object:
+    """``patient`` texts ``body`` to ``to`` (the shared number unless a clinic's own); the
+    webhook must accept it. ``more``: other parameters Twilio sends (``MessagingServiceSid``)."""
     params = {
         "MessageSid": sid or f"SM{next(_sids):032x}",
         "AccountSid": twilio.account_sid,
         "From": patient.phone,
-        "To": "+13125550100",
+        "To": to,
         "Body": body,
+        **more,
     }
     response = sign_and_post(Client(), "/twilio/sms/", params, twilio.auth_token)
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""`createclinic`: a new clinic, its first admin and a working API token."""
+"""`createclinic`: a new clinic, its first admin and a working integration key."""
 
 import io
 
@@ -7,10 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from followup.models import Clinic, Clinician
+from followup.models import AuditEvent, Clinic, Clinician, IntegrationKey
 
 
-def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: None) -> None:
+@pytest.mark.parametrize("scheme", ["Token", "Bearer"])
+def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_key(
+    db: None, scheme: str
+) -> None:
     out = io.StringIO()
 
     call_command(
@@ -25,7 +28,7 @@ def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: Non
         stdout=out,
     )
 
-    token = out.getvalue().strip().splitlines()[-1]
+    key = out.getvalue().strip().splitlines()[-1]
     clinic = Clinic.objects.get(name="Lakeside Clinic")
     assert clinic.timezone == "America/Denver"
     assert clinic.follow_up_plan.expire_after_hours == 72
@@ -33,8 +36,12 @@ def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: Non
     admin = Clinician.objects.get(username="lena")
     assert (admin.clinic, admin.role) == (clinic, "admin")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    client.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
     assert client.get("/api/v1/follow-up-plan/").json()["steps"][0]["offset_hours"] == 24
+    stored = IntegrationKey.objects.get(clinic=clinic)
+    assert (stored.scope, stored.created_by) == ("read-write", admin)
+    assert key not in {stored.lookup, stored.digest}
+    assert AuditEvent.objects.filter(action="integration_key.use", clinic=clinic).count() == 1
 
 
 GOOD = ["--admin", "lena", "--password", "a long enough passphrase"]

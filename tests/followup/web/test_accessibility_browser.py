@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from knox.models import AuthToken
 from playwright.sync_api import BrowserContext, Page
 
 from followup.models import Clinician, Flag, Patient
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from tests.support.browser import DESKTOP, PHONE
+from tests.support.cast import key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,6 +62,8 @@ def test_every_dashboard_page_passes_axe(
     live_server: object,
     viewport: dict,
 ) -> None:
+    key_for(alice)
+    AuthToken.objects.create(alice)
     # axe is injected as an inline script, which the pages' Content-Security-Policy refuses.
     context: BrowserContext = dashboard_context(alice, viewport, bypass_csp=True)
     page = context.new_page()
@@ -72,6 +76,8 @@ def test_every_dashboard_page_passes_axe(
         "/dashboard/rota/",
         "/dashboard/policy/",
         "/dashboard/plan/",
+        "/dashboard/keys/",
+        "/dashboard/security/api-tokens/",
         f"/dev/phone/{flagged.patient_id}/",
     ]
     found = {}
