@@ -1,5 +1,12 @@
+import datetime as dt
+
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
+
+# Times the API takes: outside these a year is a typo, and near the ends of Python's calendar
+# converting to UTC or adding a follow-up plan's weeks would overflow.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 12, 31, 23, 59, tzinfo=dt.UTC)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -7,13 +14,22 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": "Give the time zone offset, e.g. 2026-11-25T14:30:00Z or …T09:30:00-05:00.",
+        "impossible": "{value} is not a real date and time (check the hours, minutes and day).",
+        "out_of_range": "Give a year between 2000 and 2100.",
     }
 
     def to_internal_value(self, value: object) -> object:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                # The shape of a date-time with a value that cannot be (12:99, February 30th).
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                self.fail("impossible", value=value.strip()[:40])
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
+            # Years outside a clinic's records overflow when converted or planned from.
+            if parsed is not None and not EARLIEST.year <= parsed.year <= LATEST.year:
+                self.fail("out_of_range")
         return super().to_internal_value(value)
 
 

@@ -8,7 +8,7 @@ web, worker and scheduler share with no server; with it, Redis. Delivery is at l
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_init
+from celery.signals import beat_init, task_postrun, task_prerun, worker_init
 from django.db import close_old_connections
 
 from followup.crisis_language import semantic
@@ -18,6 +18,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tasks"], related_name=None)
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_to_start_when_misconfigured(**kwargs: object) -> None:
+    # With DEBUG off: no http PUBLIC_BASE_URL, weak SECRET_KEY or console SMS backend. Celery
+    # logs and ignores an exception in a signal handler; SystemExit stops the process.
+    from django.core.exceptions import ImproperlyConfigured
+
+    from followup.checks import refuse_to_start_when_misconfigured
+
+    try:
+        refuse_to_start_when_misconfigured()
+    except ImproperlyConfigured as problem:
+        raise SystemExit(str(problem)) from None
 
 
 @worker_init.connect

@@ -4,10 +4,13 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from followup.checks import refuse_to_start_when_misconfigured
 from followup.crisis_language import semantic
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+# With DEBUG off: no http PUBLIC_BASE_URL, weak SECRET_KEY or console SMS backend.
+refuse_to_start_when_misconfigured()
 
 # Load the URL configuration now, then move everything loaded so far out of the garbage
 # collector's reach: a full collection over it cost the dashboard ~60 ms on one request in ten

@@ -34,6 +34,13 @@ class ClinicScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.clinic_path: request.user.clinic_id})
 
+    def get_list_filter(self, request: HttpRequest) -> list:
+        # A filter by clinic would list every clinic's name; a clinic admin sees one clinic.
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f != "clinic" and not str(f).startswith("clinic__")]
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or _is_clinic_admin(request)
 

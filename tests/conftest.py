@@ -15,6 +15,7 @@ Also the suite's ground rules, set here for every test:
 
 import datetime as dt
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -187,6 +188,23 @@ def _empty_cache() -> None:
     """Every test starts with an empty cache: throttles, lockouts and ticks left by an earlier
     test never decide a later one."""
     cache.clear()
+
+
+@pytest.fixture
+def dev_mode(settings: object) -> None:
+    """Development, as ``make run`` runs: DEBUG on, messages to the console (the dev phone)."""
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "console"
+
+
+@pytest.fixture
+def production(settings: object) -> None:
+    """Settings a production process starts with: DEBUG off, an https base URL, a strong key,
+    Twilio (not reached: nothing is sent through it here)."""
+    settings.DEBUG = False
+    settings.PUBLIC_BASE_URL = "https://followup.example.org"
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    settings.SMS_BACKEND = "twilio"
 
 
 @pytest.fixture

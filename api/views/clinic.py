@@ -51,8 +51,12 @@ class FollowUpPlanView(GenericAPIView):
     serializer_class = FollowUpPlanSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
 
+    def get_object(self) -> object:
+        # The clinic's one plan (also what an OPTIONS request describes): no lookup by id.
+        return self.request.user.clinic.follow_up_plan
+
     def get(self, request: Request) -> Response:
-        return Response(FollowUpPlanSerializer(request.user.clinic.follow_up_plan).data)
+        return Response(FollowUpPlanSerializer(self.get_object()).data)
 
     def put(self, request: Request) -> Response:
         data = FollowUpPlanSerializer(data=request.data)

@@ -71,8 +71,12 @@ class EscalationPolicyView(GenericAPIView):
     serializer_class = PolicySerializer
     permission_classes = [IsClinicAdminOrReadOnly]
 
+    def get_object(self) -> object:
+        # The clinic's one policy (also what an OPTIONS request describes): no lookup by id.
+        return self.request.user.clinic.escalation_policy
+
     def get(self, request: Request) -> Response:
-        return Response(PolicySerializer(request.user.clinic.escalation_policy).data)
+        return Response(PolicySerializer(self.get_object()).data)
 
     def put(self, request: Request) -> Response:
         data = PolicySerializer(data=request.data)

@@ -95,7 +95,10 @@ def clinician_create(
     if not username:
         raise ValidationError("A username is required.", field="username", code="required")
     if Clinician.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"The username '{username}' is taken.", field="username", code="duplicate")
+        # Usernames are unique across clinics; the message never says whose it is, nor where.
+        raise Conflict(
+            "That username is not available: choose another.", field="username", code="duplicate"
+        )
     if role not in Clinician.Role.values:
         raise ValidationError(
             f"role must be one of {', '.join(Clinician.Role.values)}.", field="role", code="invalid"

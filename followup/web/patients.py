@@ -31,6 +31,7 @@ from followup.patient_record import (
     timeline,
 )
 from followup.services.sessions import session_record
+from followup.text import storable
 from followup.web.auth import admin_required, clinician_required
 from followup.web.patient_present import (
     chart_payload,
@@ -41,6 +42,8 @@ from followup.web.patient_present import (
 )
 
 EARLIEST_SESSION = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # before this it is a typo
+# After this too; and near the end of the calendar (9999) the plan's weeks would overflow.
+LATEST_SESSION = dt.datetime(2100, 12, 31, tzinfo=dt.UTC)
 AUDIT_PAGE_SIZE = 50
 # A patient's page shows this many of the newest timeline entries; a link shows the rest.
 TIMELINE_FIRST = 10
@@ -67,7 +70,8 @@ def _patient_or_404(request: HttpRequest, patient_id: int) -> Patient:
 def patient_list(request: HttpRequest) -> HttpResponse:
     # A search is a POST: what is searched for is often a name, and names stay out of URLs
     # (browser history, proxies, access logs). Its pages are POSTs too.
-    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    # Without the characters PostgreSQL cannot store (NUL): a search for them finds nothing else.
+    query = storable(request.POST.get("q", "")).strip()[:100] if request.method == "POST" else ""
     page = patient_list_page(clinic=request.user.clinic, query=query, page=_page_number(request))
     # Who read which page of the list; never what was searched for (it may be a name).
     audit_record(
@@ -131,6 +135,11 @@ class SessionForm(forms.Form):
             ) from None
         if naive.tzinfo is not None:
             raise forms.ValidationError(f"Give the time without a zone: it is read in {self.zone}.")
+        # Before the time is converted: near the ends of the calendar it would overflow.
+        if naive.year < EARLIEST_SESSION.year:
+            raise forms.ValidationError("That date is too far in the past: check the year.")
+        if naive.year > LATEST_SESSION.year:
+            raise forms.ValidationError("That date is too far in the future: check the year.")
         zone = zoneinfo.ZoneInfo(self.zone)
         local = naive.replace(second=0, microsecond=0, tzinfo=zone)
         # A time skipped when the clocks went forward does not survive a round trip through UTC.

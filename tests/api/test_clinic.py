@@ -123,7 +123,9 @@ def test_it_refuses_a_weak_password_and_a_taken_username(
     assert weak.status_code == 400
     assert list(weak.json()["extra"]["fields"]) == ["password"]
     assert taken.status_code == 409
-    assert taken.json()["extra"]["fields"] == {"username": ["The username 'Bob' is taken."]}
+    assert taken.json()["extra"]["fields"] == {
+        "username": ["That username is not available: choose another."]
+    }
 
 
 def test_it_refuses_an_email_that_is_no_address(as_alice: APIClient) -> None:

@@ -86,11 +86,65 @@ def test_an_outsider_cannot_record_a_session_for_another_clinics_patient(
     assert not pat.sessions.exists()
 
 
-def test_filters_cannot_reach_into_another_clinic(
-    as_mallory: APIClient, riverside_objects: dict[str, int]
+@pytest.mark.parametrize(
+    ("path", "parameter", "kind"),
+    [
+        ("check-ins", "patient", "patient"),
+        ("check-ins", "session", "session"),
+        ("responses", "patient", "patient"),
+        ("responses", "check_in", "check_in"),
+        ("flags", "patient", "patient"),
+        ("sessions", "patient", "patient"),
+        ("on-call/shifts", "clinician", "clinician"),
+    ],
+)
+def test_a_filter_by_another_clinics_id_answers_as_for_an_id_that_does_not_exist(
+    as_mallory: APIClient, riverside_objects: dict[str, int], path: str, parameter: str, kind: str
 ) -> None:
-    response = as_mallory.get("/api/v1/check-ins/", {"patient": riverside_objects["patient"]})
+    """No oracle: the answer never tells an outsider that the id exists elsewhere."""
+    theirs = as_mallory.get(f"/api/v1/{path}/", {parameter: riverside_objects[kind]})
+    missing = as_mallory.get(f"/api/v1/{path}/", {parameter: riverside_objects[kind] + 10_000})
 
-    assert response.status_code in (200, 400)
-    if response.status_code == 200:
-        assert response.json()["count"] == 0
+    assert theirs.status_code == missing.status_code == 400
+    assert theirs.json() == {
+        "message": f"{parameter}: Select a valid choice. That choice is not one of the "
+        "available choices.",
+        "code": "invalid_choice",
+        "extra": {
+            "fields": {
+                parameter: [
+                    "Select a valid choice. That choice is not one of the available choices."
+                ]
+            }
+        },
+    }
+    assert missing.json() == theirs.json()
+
+
+def test_a_filter_by_the_clinics_own_id_still_filters(
+    as_alice: APIClient, riverside_objects: dict[str, int]
+) -> None:
+    response = as_alice.get("/api/v1/check-ins/", {"session": riverside_objects["session"]})
+
+    assert response.status_code == 200
+    assert {c["session"] for c in response.json()["results"]} == {riverside_objects["session"]}
+
+
+def test_a_taken_username_does_not_say_whose_or_where(
+    as_mallory: APIClient, as_alice: APIClient, bob: Clinician
+) -> None:
+    elsewhere = as_mallory.post(
+        "/api/v1/clinicians/",
+        {"username": "bob", "password": "a long enough passphrase"},
+        format="json",
+    )
+    here = as_alice.post(
+        "/api/v1/clinicians/",
+        {"username": "bob", "password": "a long enough passphrase"},
+        format="json",
+    )
+
+    assert elsewhere.status_code == here.status_code == 409
+    assert elsewhere.json() == here.json()
+    assert elsewhere.json()["message"] == "That username is not available: choose another."
+    assert "bob" not in elsewhere.content.decode()

@@ -12,34 +12,119 @@ pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def _clean_environment() -> dict[str, str]:
     # As a deployment would run it: without the suite's own switches (the browser tests allow
     # synchronous ORM calls beside Playwright's event loop for the whole session).
-    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_CURRENT_TEST")
+    return {k: v for k, v in os.environ.items() if k not in dropped}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**_clean_environment(), **env},
         capture_output=True,
         text=True,
         check=False,
     )
 
 
+def _production(**changes: str) -> dict[str, str]:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "PUBLIC_BASE_URL": "https://followup.example.org",
+        "ALLOWED_HOSTS": "followup.example.org",
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+        "TWILIO_FROM_NUMBER": "+13125550100",
+        **changes,
+    }
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        PUBLIC_BASE_URL="https://followup.example.org",
-        ALLOWED_HOSTS="followup.example.org",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production())
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+BAD_PRODUCTION = [
+    pytest.param(
+        {"PUBLIC_BASE_URL": "http://followup.example.org"},
+        "followup.E002: PUBLIC_BASE_URL is 'http://followup.example.org': with DEBUG off it "
+        "must be an https:// address.",
+        id="http-base-url",
+    ),
+    pytest.param(
+        {"SECRET_KEY": "change-me"},
+        "followup.E003: SECRET_KEY is too weak: with DEBUG off it needs at least 50 characters",
+        id="short-key",
+    ),
+    pytest.param(
+        {"SECRET_KEY": "ab" * 30},
+        "followup.E003: SECRET_KEY is too weak",
+        id="repetitive-key",
+    ),
+    pytest.param(
+        {"SMS_BACKEND": "console"},
+        "followup.E004: SMS_BACKEND is 'console' with DEBUG off",
+        id="console-backend",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), BAD_PRODUCTION)
+def test_production_refuses_development_settings(changes: dict, message: str) -> None:
+    check = _manage("check", **_production(**changes))
+    # What gunicorn loads, and the worker and the scheduler as they start.
+    web = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env={**_clean_environment(), **_production(**changes)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    code, text = message.split(": ", 1)
+    assert check.returncode != 0
+    assert f"({code}) {text}" in check.stderr
+    assert web.returncode != 0
+    assert "Refusing to start:" in web.stderr
+    assert message in web.stderr
+
+
+def test_the_worker_and_the_scheduler_refuse_to_start_with_development_settings(
+    tmp_path: Path,
+) -> None:
+    env = {
+        **_clean_environment(),
+        **_production(SMS_BACKEND="console"),
+        "FOLLOWUP_VAR_DIR": str(tmp_path),
+    }
+    env.pop("REDIS_URL", None)  # the embedded broker: nothing is consumed from a real one
+    celery = str(Path(sys.executable).with_name("celery"))
+    runs = [
+        subprocess.run(
+            [celery, "-A", "config", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for command in (
+            ["worker", "--pool=solo", "--without-gossip", "--without-mingle"],
+            ["beat", "--schedule", str(tmp_path / "beat-schedule")],
+        )
+    ]
+
+    for run in runs:
+        assert run.returncode != 0
+        assert "followup.E004: SMS_BACKEND is 'console' with DEBUG off" in run.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

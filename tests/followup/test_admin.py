@@ -77,3 +77,23 @@ def test_an_operator_sets_the_clinics_own_number_checked_and_stored_as_e164(
     clinic.refresh_from_db()
     assert saved.status_code == 302
     assert clinic.phone == "+13125550142"
+
+
+def test_a_clinic_admin_is_not_offered_a_filter_that_names_every_clinic(
+    alice: Clinician, mallory: Clinician
+) -> None:
+    page = signed_in(alice).get("/admin/followup/clinician/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Hillcrest Clinic" not in html
+    assert "clinic__id__exact" not in html
+
+
+def test_an_operator_filters_clinicians_by_clinic(alice: Clinician, mallory: Clinician) -> None:
+    operator = Clinician.objects.create_superuser("ops", password="a long enough passphrase")
+
+    html = signed_in(operator).get("/admin/followup/clinician/").content.decode()
+
+    assert "clinic__id__exact" in html
+    assert "Hillcrest Clinic" in html

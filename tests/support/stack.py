@@ -4,6 +4,7 @@ test database, for tests that kill and restart parts of it."""
 import contextlib
 import datetime as dt
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -53,7 +54,9 @@ class Stack:
             **{k: v for k, v in os.environ.items() if k not in ("PYTEST_CURRENT_TEST",)},
             "DATABASE_URL": test_database_url(),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "SECRET_KEY": "stack-test-secret-key",
+            # Production settings, DEBUG off: a strong key (PUBLIC_BASE_URL may be http only
+            # because it is this machine's own, followup/checks.py).
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "0",
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.web_port}",
             "SMS_BACKEND": "twilio",

@@ -34,6 +34,8 @@ def _env(var_dir: Path, redis_url: str | None) -> dict[str, str]:
     env.update(
         FOLLOWUP_VAR_DIR=str(var_dir),
         SECRET_KEY="process-test",
+        # Development, as make run: the console SMS backend refuses to start with DEBUG off.
+        DEBUG="1",
         DISPATCH_INTERVAL_SECONDS="1",
         DJANGO_SETTINGS_MODULE="config.settings",
     )

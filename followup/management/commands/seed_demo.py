@@ -9,7 +9,7 @@ import random
 import zoneinfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +39,12 @@ class Command(BaseCommand):
     help = "Fill a demo clinic with patients, sessions, answers and a flag (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG:
+            # Its login is demo / demo, known to everyone: never in a real deployment.
+            raise CommandError(
+                "seed_demo makes a demo clinic whose login is demo / demo: it runs only in "
+                "development, with DEBUG on (make run sets it)."
+            )
         if not Clinic.objects.filter(name=CLINIC_NAME).exists():
             with transaction.atomic():
                 self._seed()

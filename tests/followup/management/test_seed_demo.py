@@ -2,9 +2,14 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from followup.models import CheckIn, Clinician, Flag, Response
+from followup.models import CheckIn, Clinic, Clinician, Flag, Response
+
+# make run sets DEBUG; the refusal without it is tested below.
+pytestmark = pytest.mark.usefixtures("dev_mode")
 
 
 def test_seed_demo_fills_a_demo_clinic_once(db: None) -> None:
@@ -37,3 +42,13 @@ def test_seed_demo_gives_most_patients_a_baseline_before_treatment(db: None) -> 
     # One patient never answered it before treatment began: the first session cancelled it.
     (cancelled,) = (c for c in at_enrolment if c.status == "cancelled")
     assert cancelled.cancel_reason == "treatment_started"
+
+
+def test_seed_demo_refuses_to_run_without_debug(db: None, settings: object) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only in development, with DEBUG on"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert not Clinic.objects.exists()
+    assert not Clinician.objects.filter(username="demo").exists()

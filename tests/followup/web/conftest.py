@@ -70,12 +70,27 @@ def dashboard_context(
     browser: Browser, live_server: object
 ) -> Iterator[Callable[..., BrowserContext]]:
     """``dashboard_context(user, viewport=DESKTOP)``: a browser already signed in as ``user``
-    (both factors), by the session cookie of ``web_client``."""
+    (both factors), by the session cookie of ``web_client``. ``bypass_csp=True`` only for a test
+    that injects a script of its own (axe)."""
     contexts: list[BrowserContext] = []
+    # Whatever a test does on the dashboard, the Content-Security-Policy refuses nothing.
+    violations: list[str] = []
 
-    def make(user: Clinician, viewport: dict | None = None) -> BrowserContext:
+    def make(
+        user: Clinician, viewport: dict | None = None, *, bypass_csp: bool = False
+    ) -> BrowserContext:
         client = web_client(user)
-        context = browser.new_context(viewport=viewport or DESKTOP, locale="en-US")
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, locale="en-US", bypass_csp=bypass_csp
+        )
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         context.add_cookies(
             [
                 {
@@ -91,3 +106,4 @@ def dashboard_context(
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], violations

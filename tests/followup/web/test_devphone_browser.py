@@ -13,7 +13,7 @@ from followup.quiet_hours import daytime_zone
 from followup.services.sessions import session_record
 from tests.support.browser import PHONE, shot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("dev_mode")]
 
 
 def test_a_question_arrives_and_the_answer_goes_through_the_inbound_path(

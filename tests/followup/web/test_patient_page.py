@@ -485,6 +485,8 @@ def test_it_records_a_session_in_the_patients_time_zone(
         ({"occurred_at": "yesterday", "treatment": "iv_ketamine"}, "Give a date and time like"),
         ({"occurred_at": "2026-02-30T10:00", "treatment": "iv_ketamine"}, "Give a date and time"),
         ({"occurred_at": "0026-11-20T10:00", "treatment": "other"}, "too far in the past"),
+        ({"occurred_at": "0001-01-01T00:00", "treatment": "other"}, "too far in the past"),
+        ({"occurred_at": "9999-12-31T23:59", "treatment": "other"}, "too far in the future"),
         ({"occurred_at": "2026-03-08T02:30", "treatment": "other"}, "the clocks moved forward"),
         ({"occurred_at": "2026-11-20T10:00+01:00", "treatment": "other"}, "without a zone"),
         ({"occurred_at": "2026-11-20T10:00", "treatment": ""}, "Choose the treatment given."),

@@ -69,6 +69,15 @@ def test_it_finds_patients_by_name_phone_digits_and_id(
     assert "Smith, Sam" not in text
 
 
+def test_a_search_with_a_nul_byte_searches_without_it(
+    signed_in: Client_, bob: Clinician, pat: Patient
+) -> None:
+    response = signed_in(bob).post("/dashboard/patients/", {"q": "Jo\x00nes"})
+
+    assert response.status_code == 200
+    assert "Jones, Pat" in text_of(response)
+
+
 def test_it_keeps_the_search_out_of_the_audit_log(
     signed_in: Client_, bob: Clinician, pat: Patient
 ) -> None:
