@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "pgtrigger",
     "followup",
     "api",
 ]
@@ -315,6 +316,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "followup.web.auth.locked_out"
 AXES_VERBOSE = False
+# The lockout counts by the same address the audit log records (followup/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "followup.client_ip.client_ip"
 # A second factor (TOTP) is required of every clinician; with DEBUG on (``make run``) a clinician
 # without an authenticator may go on without one. Whoever has one must always use it.
 OTP_TOTP_ISSUER = "Follow-up"
@@ -362,13 +365,26 @@ CSRF_COOKIE_SECURE = _PUBLIC_IS_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
+# How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
+# balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the
+# caller is the n-th address from the right of X-Forwarded-For: what the outermost proxy saw.
+# The audit log and the sign-in lockout both use it (followup/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
-# Logging: ids only, never patient data (names, phones, message bodies, answers).
+# Logging: ids only, never patient data (names, phones, message bodies, answers). Every handler
+# masks check-in tokens and phone numbers in what others log (request paths, provider errors).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"patient_data": {"()": "followup.logs.MaskPatientData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["patient_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
