@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from followup.models import Clinic, Clinician
+from followup.models import AuditEvent, Clinic, Clinician
 
 
 def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: None) -> None:
@@ -35,6 +35,8 @@ def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_token(db: Non
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/follow-up-plan/").json()["steps"][0]["offset_hours"] == 24
+    created = AuditEvent.objects.get(action="clinician.create", object_id=str(admin.pk))
+    assert (created.actor, created.clinic, created.detail) == (None, clinic, {"role": "admin"})
 
 
 GOOD = ["--admin", "lena", "--password", "a long enough passphrase"]
