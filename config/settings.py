@@ -388,6 +388,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines (``make run``) through the masking handler too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # The Twilio client logs each request at INFO; we log our own ids instead.
         "twilio.http_client": {"level": "WARNING"},
     },
