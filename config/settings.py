@@ -36,6 +36,12 @@ if urlsplit(PUBLIC_BASE_URL).hostname not in (None, "", *ALLOWED_HOSTS):
     # Twilio posts to PUBLIC_BASE_URL; its host must be served.
     ALLOWED_HOSTS.append(urlsplit(PUBLIC_BASE_URL).hostname)
 
+# How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
+# balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the
+# caller is the n-th address from the right of X-Forwarded-For: what the outermost proxy saw.
+# The audit log and the sign-in lockout both use it (followup/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -275,6 +281,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"login": "10/minute"},
+    # Throttles count by the address the audit log and the lockout use; unset, DRF would
+    # take the whole X-Forwarded-For a client sends as its address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -365,11 +374,6 @@ CSRF_COOKIE_SECURE = _PUBLIC_IS_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
-# How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
-# balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the
-# caller is the n-th address from the right of X-Forwarded-For: what the outermost proxy saw.
-# The audit log and the sign-in lockout both use it (followup/client_ip.py).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Logging: ids only, never patient data (names, phones, message bodies, answers). Every handler
 # masks check-in tokens and phone numbers in what others log (request paths, provider errors).

@@ -9,6 +9,9 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+from rest_framework.throttling import ScopedRateThrottle
 
 from followup.audit import audit_event, audit_record, audit_record_many
 from followup.models import AuditEvent, Clinician, Patient
@@ -202,3 +205,15 @@ def test_without_trusted_proxies_a_forged_header_does_not_escape_the_lockout(
     )
 
     assert locked.status_code == 429
+
+
+def test_the_apis_throttles_count_by_the_same_address() -> None:
+    """DRF keys its throttles (the token endpoint's) by ``NUM_PROXIES``, set from the same
+    setting: a forged X-Forwarded-For is not a new caller."""
+    request = Request(
+        APIRequestFactory().post(
+            "/api/v1/auth/token/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9"
+        )
+    )
+
+    assert ScopedRateThrottle().get_ident(request) == "10.0.0.2"
