@@ -17,4 +17,4 @@ RUN pip install --no-cache-dir . \
 
 USER followup
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--logger-class", "config.gunicorn.MaskedLogger"]

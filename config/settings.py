@@ -37,6 +37,12 @@ if urlsplit(PUBLIC_BASE_URL).hostname not in (None, "", *ALLOWED_HOSTS):
     # Twilio posts to PUBLIC_BASE_URL; its host must be served.
     ALLOWED_HOSTS.append(urlsplit(PUBLIC_BASE_URL).hostname)
 
+# How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
+# balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the
+# caller is the n-th address from the right of X-Forwarded-For: what the outermost proxy saw.
+# The audit log and the sign-in lockout both use it (followup/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "pgtrigger",
     "followup",
     "api",
 ]
@@ -279,6 +286,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"login": "10/minute"},
+    # Throttles count by the address the audit log and the lockout use; unset, DRF would
+    # take the whole X-Forwarded-For a client sends as its address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -332,6 +342,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "followup.web.auth.locked_out"
 AXES_VERBOSE = False
+# The lockout counts by the same address the audit log records (followup/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "followup.client_ip.client_ip"
 # A second factor (TOTP) is required of every clinician; with DEBUG on (``make run``) a clinician
 # without an authenticator may go on without one. Whoever has one must always use it.
 OTP_TOTP_ISSUER = "Follow-up"
@@ -397,15 +409,25 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 
-# Logging: ids only, never patient data (names, phones, message bodies, answers).
+# Logging: ids only, never patient data (names, phones, message bodies, answers). Every handler
+# masks check-in tokens and phone numbers in what others log (request paths, provider errors).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"patient_data": {"()": "followup.logs.MaskPatientData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["patient_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines (``make run``) through the masking handler too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # The Twilio client logs each request at INFO; we log our own ids instead.
         "twilio.http_client": {"level": "WARNING"},
     },

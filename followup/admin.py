@@ -2,13 +2,16 @@
 every write of clinical data goes through the services (API and dashboard), where the rules are.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from followup import models
+from followup.audit import audit_record
 from followup.errors import DomainError, ValidationError
 from followup.phones import normalize_clinic_phone
 from followup.services.clinics import clinic_sender
@@ -56,6 +59,60 @@ class ClinicScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Clinical records are kept; nobody deletes them from here.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Model, form: forms.Form, change: bool) -> None:
+        """An operator's change is an audit event too, naming the fields, never their values."""
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'admin_change' if change else 'admin_add'}",
+            obj=obj,
+            patient=_patient_of(obj),
+            clinic=obj if isinstance(obj, models.Clinic) else None,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
+
+def _patient_of(obj: Model) -> models.Patient | None:
+    if isinstance(obj, models.Patient):
+        return obj
+    return obj.patient if getattr(obj, "patient_id", None) else None
+
+
+def _patient_ids(rows: list[Model]) -> list[int]:
+    ids = {row.pk if isinstance(row, models.Patient) else row.patient_id for row in rows}
+    return sorted(pid for pid in ids if pid is not None)
+
+
+class AuditedReadsAdmin(ClinicScopedAdmin):
+    """Rows with patient data: each list page and each object shown is an audit event
+    (``<model>.admin_list`` naming the page's rows and their patients, ``<model>.admin_view``)."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            rows = list(changelist.result_list)  # the queryset keeps them for the page
+            audit_record(
+                actor=request.user,
+                action=f"{self.model._meta.model_name}.admin_list",
+                detail={"ids": [row.pk for row in rows], "patients": _patient_ids(rows)},
+            )
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = (getattr(response, "context_data", None) or {}).get("original")
+        if response.status_code == 200 and shown is not None:
+            audit_record(
+                actor=request.user,
+                action=f"{self.model._meta.model_name}.admin_view",
+                obj=shown,
+                patient=_patient_of(shown),
+            )
+        return response
 
 
 def _is_clinic_admin(request: HttpRequest) -> bool:
@@ -116,6 +173,20 @@ class ClinicianAdmin(ClinicScopedAdmin, UserAdmin):
         ("Clinic", {"fields": ("clinic", "role", "phone")}),
     )
 
+    def save_model(self, request: HttpRequest, obj: Model, form: forms.Form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new account: the same event as one made through the API or ``createclinic``.
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="clinician.create",
+            obj=obj,
+            clinic=obj.clinic,
+            detail={"role": obj.role, "via": "admin"},
+        )
+
 
 @admin.register(models.FollowUpPlan)
 class FollowUpPlanAdmin(ClinicScopedAdmin):
@@ -128,7 +199,7 @@ class EscalationPolicyAdmin(ClinicScopedAdmin):
 
 
 @admin.register(models.Patient)
-class PatientAdmin(ClinicScopedAdmin):
+class PatientAdmin(AuditedReadsAdmin):
     list_display = ["id", "last_name", "first_name", "channel", "opted_out", "created_at"]
     list_filter = ["channel", "opted_out", "sms_consent"]
     search_fields = ["last_name", "first_name", "phone"]
@@ -136,7 +207,7 @@ class PatientAdmin(ClinicScopedAdmin):
 
 
 @admin.register(models.TreatmentSession)
-class TreatmentSessionAdmin(ClinicScopedAdmin):
+class TreatmentSessionAdmin(AuditedReadsAdmin):
     clinic_path = "patient__clinic"
     list_display = ["id", "patient", "occurred_at", "treatment"]
     list_filter = ["treatment"]
@@ -144,7 +215,7 @@ class TreatmentSessionAdmin(ClinicScopedAdmin):
 
 
 @admin.register(models.CheckIn)
-class CheckInAdmin(ClinicScopedAdmin):
+class CheckInAdmin(AuditedReadsAdmin):
     clinic_path = "patient__clinic"
     list_display = ["id", "patient", "due_at", "status", "channel", "sent_at", "completed_at"]
     list_filter = ["status", "channel"]
@@ -153,7 +224,7 @@ class CheckInAdmin(ClinicScopedAdmin):
 
 
 @admin.register(models.Response)
-class ResponseAdmin(ClinicScopedAdmin):
+class ResponseAdmin(AuditedReadsAdmin):
     clinic_path = "patient__clinic"
     list_display = ["id", "patient", "instrument", "total", "severity", "complete", "submitted_at"]
     list_filter = ["instrument", "complete", "severity"]
@@ -168,7 +239,7 @@ class FlagEventInline(admin.TabularInline):
 
 
 @admin.register(models.Flag)
-class FlagAdmin(ClinicScopedAdmin):
+class FlagAdmin(AuditedReadsAdmin):
     # ``sender``: the number of a text from no patient (then ``patient`` is empty).
     list_display = ["code", "patient", "sender", "reason", "priority", "status", "created_at"]
     list_filter = ["status", "priority", "reason"]
@@ -178,14 +249,14 @@ class FlagAdmin(ClinicScopedAdmin):
 
 
 @admin.register(models.OutboundMessage)
-class OutboundMessageAdmin(ClinicScopedAdmin):
+class OutboundMessageAdmin(AuditedReadsAdmin):
     list_display = ["id", "purpose", "channel", "status", "provider_sid", "created_at"]
     list_filter = ["status", "purpose", "channel"]
     raw_id_fields = ["patient", "clinician", "check_in", "flag"]
 
 
 @admin.register(models.InboundMessage)
-class InboundMessageAdmin(ClinicScopedAdmin):
+class InboundMessageAdmin(AuditedReadsAdmin):
     clinic_path = "patient__clinic"
     list_display = ["id", "message_sid", "status", "received_at"]
     list_filter = ["status"]
@@ -194,6 +265,15 @@ class InboundMessageAdmin(ClinicScopedAdmin):
 
 @admin.register(models.AuditEvent)
 class AuditEventAdmin(ClinicScopedAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "ip_address"]
+    """Read-only for everyone, operators included: the log is append-only (and on PostgreSQL
+    its table refuses UPDATE and DELETE whatever the admin allows)."""
+
+    list_display = ["seq", "at", "actor", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action"]
     raw_id_fields = ["patient", "actor", "clinic"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

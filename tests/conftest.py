@@ -28,7 +28,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from followup.crisis_language import semantic
-from followup.models import Clinic, Clinician, Patient
+from followup.models import AuditEvent, Clinic, Clinician, Patient
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
 from tests.support import services
@@ -148,8 +148,14 @@ def _quick_flush() -> Iterator[None]:
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        # Table names come from the models, quoted: nothing from outside.
-        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+        # Table names come from the models, quoted: nothing from outside. The audit log
+        # refuses DELETE (a trigger keeps it append-only); TRUNCATE fires no row trigger.
+        return [
+            f"TRUNCATE {self.quote_name(table)};"
+            if table == AuditEvent._meta.db_table
+            else f"DELETE FROM {self.quote_name(table)};"  # noqa: S608
+            for table in tables
+        ]
 
     DatabaseOperations.sql_flush = delete
     yield

@@ -1,18 +1,19 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers import CheckInSerializer, ResponseSerializer
+from api.views.audited import AuditedListModelMixin, AuditedRetrieveModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.models import CheckIn, Clinic
 from followup.models import Response as ResponseModel
 from followup.services.checkins import checkin_cancel
 
 
-class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
+class CheckInViewSet(AuditedListModelMixin, AuditedRetrieveModelMixin, ClinicScopedViewSet):
+    audit_noun = "check_in"
     queryset = CheckIn.objects.none()
     serializer_class = CheckInSerializer
     filterset_fields = ["patient", "status", "session", "channel"]
@@ -27,8 +28,10 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicSco
         return Response(self.get_serializer(check_in).data)
 
 
-class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
+class ResponseViewSet(AuditedListModelMixin, AuditedRetrieveModelMixin, ClinicScopedViewSet):
     """Answers to the scales, complete or partial (a partial one has no total)."""
+
+    audit_noun = "response"
 
     queryset = ResponseModel.objects.none()
     serializer_class = ResponseSerializer

@@ -39,7 +39,9 @@ class ClinicianViewSet(
     def create(self, request: Request) -> Response:
         data = ClinicianInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        clinician = clinician_create(clinic=request.user.clinic, **data.validated_data)
+        clinician = clinician_create(
+            clinic=request.user.clinic, actor=request.user, **data.validated_data
+        )
         return Response(ClinicianSerializer(clinician).data, status=status.HTTP_201_CREATED)
 
 

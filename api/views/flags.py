@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.views.audited import AuditedListModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, Flag, FlagEvent
 from followup.services.flags import flag_acknowledge, flag_resolve
@@ -58,8 +59,10 @@ class ResolveSerializer(serializers.Serializer):
 PRIORITY_ORDER = {"critical": 0, "high": 1, "moderate": 2}
 
 
-class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
+class FlagViewSet(AuditedListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
     """Flags raised by the rules of CLINICAL.md, with their escalation timeline."""
+
+    audit_noun = "flag"
 
     queryset = Flag.objects.none()
     serializer_class = FlagSerializer

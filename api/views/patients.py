@@ -14,6 +14,7 @@ from api.serializers import (
     PatientInputSerializer,
     PatientSerializer,
 )
+from api.views.audited import AuditedListModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.audit import audit_record
 from followup.models import Clinic, Patient
@@ -45,8 +46,9 @@ class PatientFilter(filters.FilterSet):
 
 
 class PatientViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
+    AuditedListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
 ):
+    audit_noun = "patient"
     queryset = Patient.objects.none()
     serializer_class = PatientSerializer
     filterset_class = PatientFilter

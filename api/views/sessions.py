@@ -10,15 +10,21 @@ from api.serializers import (
     SessionInputSerializer,
     SessionSerializer,
 )
+from api.views.audited import AuditedListModelMixin, AuditedRetrieveModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, TreatmentSession
 from followup.services.sessions import session_record
 
 
 class SessionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet
+    AuditedListModelMixin,
+    AuditedRetrieveModelMixin,
+    mixins.CreateModelMixin,
+    ClinicScopedViewSet,
 ):
     """Treatment sessions. Recording one schedules the check-ins of the clinic's plan."""
+
+    audit_noun = "session"
 
     queryset = TreatmentSession.objects.none()
     serializer_class = SessionSerializer

@@ -69,7 +69,10 @@ class ConsoleTransport:
         self, *, to: str, body: str, status_callback: str | None, sender: Sender = SHARED
     ) -> str:
         sid = "SMconsole" + get_random_string(24)
-        logger.info("console SMS %s to %s:\n%s", sid, mask(to), body)
+        if settings.DEBUG:  # development: the text itself, to read beside the dev phone
+            logger.info("console SMS %s to %s:\n%s", sid, mask(to), body)
+        else:  # a message body is patient data: never in a log outside DEBUG
+            logger.info("console SMS %s to %s (%s characters)", sid, mask(to), len(body))
         return sid
 
     def call(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from followup.audit import audit_record
 from followup.errors import Conflict, ValidationError
 from followup.models import Clinic, Clinician, EscalationPolicy, FollowUpPlan
 from followup.phones import normalize_clinic_phone, normalize_phone, validate_timezone
@@ -88,7 +89,10 @@ def clinician_create(
     phone: str = "",
     role: str = Clinician.Role.CLINICIAN,
     email: str = "",
+    actor: Clinician | None = None,
 ) -> Clinician:
+    """A clinician or admin of ``clinic``; an audit event names who made the account (``actor``,
+    or nobody: a command run on the server, such as ``createclinic``)."""
     from django.contrib.auth.password_validation import validate_password
 
     username = username.strip()
@@ -124,6 +128,9 @@ def clinician_create(
         ) from None
     user.set_password(password)
     user.save()
+    audit_record(
+        actor=actor, action="clinician.create", obj=user, clinic=clinic, detail={"role": role}
+    )
     return user
 
 

@@ -145,6 +145,23 @@ def _sign_in(request: HttpRequest, user: Clinician, device: TOTPDevice | None) -
     audit_record(actor=user, action="clinician.sign_in", detail={"second_factor": bool(device)})
 
 
+def _sign_in_failed(request: HttpRequest, user: Clinician | None, step: str) -> None:
+    """A refused sign-in: the account it named (if there is one), the step, and whether the
+    lockout refused it; never the password or the code."""
+    username = request.POST.get("username", "")[:150]
+    if user is None and username:
+        user = Clinician.objects.filter(username__iexact=username).first()
+    audit_record(
+        actor=user,
+        action="clinician.sign_in_failed",
+        detail={
+            "step": step,
+            "username": username if user is None else user.username,
+            "locked_out": bool(getattr(request, "axes_locked_out", False)),
+        },
+    )
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -164,6 +181,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if settings.DASHBOARD_REQUIRE_SECOND_FACTOR:
                 return redirect("dashboard-2fa-setup")
             return redirect(_next_url(request))
+    if request.method == "POST":
+        _sign_in_failed(request, None, "password")
     return render(
         request,
         "dashboard/login.html",
@@ -219,6 +238,8 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _check_code(form, device):
         _sign_in(request, user, device)
         return redirect(_next_url(request))
+    if request.method == "POST":
+        _sign_in_failed(request, user, "code")
     return render(
         request, "dashboard/login.html", {"form": form, "next": _next_url(request), "step": "code"}
     )

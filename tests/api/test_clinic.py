@@ -97,6 +97,21 @@ def test_an_admin_adds_a_clinician_and_the_password_never_comes_back(
     assert {c["username"] for c in listed} == {"alice", "carol"}
 
 
+def test_adding_an_account_through_the_api_is_audited(
+    as_alice: APIClient, alice: Clinician
+) -> None:
+    response = as_alice.post(
+        "/api/v1/clinicians/",
+        {"username": "dana", "password": "a long enough passphrase", "role": "admin"},
+        format="json",
+    )
+
+    event = AuditEvent.objects.get(action="clinician.create", object_id=str(response.json()["id"]))
+    assert (event.actor, event.clinic_id) == (alice, alice.clinic_id)
+    assert event.detail == {"role": "admin"}
+    assert "passphrase" not in str(event.detail)
+
+
 def test_a_clinician_cannot_add_clinicians(as_bob: APIClient) -> None:
     response = as_bob.post(
         "/api/v1/clinicians/",

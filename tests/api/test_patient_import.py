@@ -192,7 +192,8 @@ def nothing_written() -> bool:
         Patient.objects.exists()
         or TreatmentSession.objects.exists()
         or CheckIn.objects.exists()
-        or AuditEvent.objects.exists()
+        # Beyond the cast's own accounts (each made with its audit event).
+        or AuditEvent.objects.exclude(action="clinician.create").exists()
     )
 
 
@@ -337,12 +338,13 @@ def test_enrolling_one_patient_and_its_session_takes_a_few_queries(
     as_alice: APIClient, django_assert_max_num_queries: Callable
 ) -> None:
     body = {k: v for k, v in row(0).items() if k != "session"}
-    with django_assert_max_num_queries(7):
+    # SQLite reads the audit chain's last row; PostgreSQL links it inside the INSERT.
+    with django_assert_max_num_queries(7 + (connection.vendor == "sqlite")):
         patient = as_alice.post("/api/v1/patients/", body, format="json")
     assert patient.status_code == 201
 
     session = {"patient": patient.json()["id"], **row(0)["session"]}
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(11 + (connection.vendor == "sqlite")):
         response = as_alice.post("/api/v1/sessions/", session, format="json")
     assert response.status_code == 201
     assert len(response.json()["check_ins"]) == 4

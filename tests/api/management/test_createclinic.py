@@ -42,6 +42,8 @@ def test_createclinic_makes_a_clinic_an_admin_and_prints_a_working_key(
     assert (stored.scope, stored.created_by) == ("read-write", admin)
     assert key not in {stored.lookup, stored.digest}
     assert AuditEvent.objects.filter(action="integration_key.use", clinic=clinic).count() == 1
+    created = AuditEvent.objects.get(action="clinician.create", object_id=str(admin.pk))
+    assert (created.actor, created.clinic, created.detail) == (None, clinic, {"role": "admin"})
 
 
 GOOD = ["--admin", "lena", "--password", "a long enough passphrase"]

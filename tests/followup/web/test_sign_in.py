@@ -275,3 +275,46 @@ def test_a_page_that_is_not_there_says_so_in_the_dashboard_layout(mallory: Clini
 
     assert response.status_code == 404
     assert "<title>Not found" in response.content.decode()
+
+
+def test_a_wrong_password_is_an_audit_event_without_the_password(bob: Clinician) -> None:
+    response = sign_in_with_password(Client(REMOTE_ADDR="10.9.8.7"), "bob", "not the password")
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="clinician.sign_in_failed")
+    assert (event.actor, event.clinic_id, event.ip_address) == (bob, bob.clinic_id, "10.9.8.7")
+    assert event.detail == {"step": "password", "username": "bob", "locked_out": False}
+    assert "not the password" not in str(event.detail)
+
+
+def test_a_sign_in_as_nobody_is_recorded_with_the_name_tried(db: None) -> None:
+    sign_in_with_password(Client(), "nobody-here", "guess")
+
+    event = AuditEvent.objects.get(action="clinician.sign_in_failed")
+    assert event.actor is None
+    assert event.detail["username"] == "nobody-here"
+
+
+def test_a_wrong_code_is_an_audit_event(bob: Clinician) -> None:
+    device = authenticator(bob)
+    client = Client()
+    sign_in_with_password(client, "bob")
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    client.post("/dashboard/login/code/", {"code": wrong})
+
+    event = AuditEvent.objects.get(action="clinician.sign_in_failed")
+    assert event.actor == bob
+    assert event.detail["step"] == "code"
+    assert wrong not in str(event.detail)
+    assert not AuditEvent.objects.filter(action="clinician.sign_in").exists()
+
+
+def test_sign_ins_refused_by_the_lockout_are_recorded_as_such(bob: Clinician) -> None:
+    client = Client()
+    for _ in range(6):
+        sign_in_with_password(client, "bob", "wrong")
+
+    events = AuditEvent.objects.filter(action="clinician.sign_in_failed").order_by("seq")
+    assert events.count() == 6
+    assert [e.detail["locked_out"] for e in events][-1] is True
