@@ -6,6 +6,7 @@ from followup.conversation.intake import Intake, intake_read
 from followup.jobs import enqueue
 from followup.messaging.outbox import PAGES_QUEUE
 from followup.models import InboundMessage
+from followup.text import storable
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,17 @@ def inbound_receive(
 
     The message is committed on its own first (one statement, no transaction around it): a
     routine answer costs the webhook its insert and a few reads, and a failure in its reading
-    never loses it. NUL characters, which PostgreSQL cannot store, are dropped from it."""
+    never loses it. Characters PostgreSQL cannot store (NUL) are dropped from it."""
     try:
         message = _store(
             message_sid=storable(message_sid),
             from_number=storable(from_number),
             to_number=storable(to_number),
             body=storable(body),
-            payload={storable(k): storable(v) for k, v in payload.items()},
+            payload={
+                storable(str(k)): storable(v) if isinstance(v, str) else v
+                for k, v in payload.items()
+            },
         )
     except IntegrityError:
         return InboundMessage.objects.get(message_sid=storable(message_sid)), False
@@ -46,12 +50,6 @@ def inbound_receive(
         reading = Intake.URGENT
     enqueue(HANDLE_TASK, message.pk, queue=PAGES_QUEUE if reading is Intake.URGENT else None)
     return message, True
-
-
-def storable(value: object) -> str:
-    """Text as PostgreSQL can keep it: without NUL characters (a text column and JSON refuse
-    them, and the whole message would be lost)."""
-    return str(value).replace("\x00", "")
 
 
 def _store(**fields: object) -> InboundMessage:

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from followup.audit import audit_record
 from followup.models import Clinician
+from followup.text import storable
 
 PENDING_KEY = "followup_pending_clinician"
 PENDING_SECONDS = 5 * 60
@@ -148,7 +149,7 @@ def _sign_in(request: HttpRequest, user: Clinician, device: TOTPDevice | None) -
 def _sign_in_failed(request: HttpRequest, user: Clinician | None, step: str) -> None:
     """A refused sign-in: the account it named (if there is one), the step, and whether the
     lockout refused it; never the password or the code."""
-    username = request.POST.get("username", "")[:150]
+    username = storable(request.POST.get("username", ""))[:150]
     if user is None and username:
         user = Clinician.objects.filter(username__iexact=username).first()
     audit_record(
