@@ -111,8 +111,14 @@ def configure_django(database_url: str, var_dir: Path) -> None:
     os.environ["SECRET_KEY"] = SECRET_KEY
     os.environ["FOLLOWUP_VAR_DIR"] = str(var_dir)
     os.environ.setdefault("LOG_LEVEL", "INFO")
-    # This process never sends; the children get SMS_BACKEND=twilio from Stack.
-    os.environ["SMS_BACKEND"] = "console"
+    # This process never sends; the children get SMS_BACKEND=twilio pointed at the fake from
+    # Stack. Production settings refuse the console backend with DEBUG off (followup.E004), so
+    # this process names a Twilio it never calls.
+    os.environ["SMS_BACKEND"] = "twilio"
+    os.environ.setdefault("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    os.environ.setdefault("TWILIO_AUTH_TOKEN", secrets.token_hex(16))
+    os.environ.setdefault("TWILIO_FROM_NUMBER", "+13125550100")
+    os.environ.setdefault("TWILIO_API_BASE_URL", "http://127.0.0.1:9")
 
 
 def recreate_database(database_url: str) -> None:
