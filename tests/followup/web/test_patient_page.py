@@ -400,7 +400,9 @@ def test_it_renders_the_page_in_a_bounded_number_of_queries(
         week_of_history(100 - 7 * week, 5 + week % 10)
     score(pat, "phq9", 22, days_ago=1)  # and a flag
 
-    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as many:
+    # The page's view is an audit event: SQLite (development) reads the chain's last row first.
+    bound = 20 if connection.vendor == "postgresql" else 21
+    with django_assert_max_num_queries(bound), CaptureQueriesContext(connection) as many:
         response = client.get(url)
 
     assert response.status_code == 200
