@@ -27,9 +27,9 @@ from followup.models import (
     TreatmentSession,
 )
 from followup.services.inbound import inbound_receive
-from followup.services.patients import patient_create
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
+from tests.support.patients import enrol
 from tests.support.sms import NOW
 from tests.support.web import web_client
 
@@ -56,16 +56,7 @@ REFUSED = {403, 404, 405}
 @pytest.fixture
 def riverside(clinic: Clinic, alice: Clinician, bob: Clinician) -> dict[str, object]:
     """Riverside's records of every kind, with names nobody else has."""
-    patient = patient_create(
-        clinic=clinic,
-        actor=alice,
-        first_name="Zebulon",
-        last_name="Quixotic",
-        phone="+13125550987",
-        timezone="America/Chicago",
-        channel="sms",
-        sms_consent=True,
-    )
+    patient = enrol(clinic, "Zebulon", "Quixotic", "+13125550987", actor=alice)
     session, check_ins = session_record(
         patient=patient, occurred_at=NOW - dt.timedelta(days=1), treatment="esketamine"
     )

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Clinic, Clinician, Flag, InboundMessage, OnCallShift, Patient
 from followup.services.clinics import clinician_create
-from followup.services.patients import patient_create
+from tests.support.patients import enrol
 from tests.support.sms import NOW, SHARED_NUMBER, bodies, text
 from tests.support.web import web_client
 
@@ -54,16 +54,21 @@ def harriet_on_call(hillcrest: Clinic) -> Clinician:
 @pytest.fixture
 def twin(hillcrest: Clinic, mallory: Clinician, pat: Patient) -> Patient:
     """Hillcrest's patient, enrolled with the same phone number as Riverside's Pat."""
-    return patient_create(
-        clinic=hillcrest,
-        actor=mallory,
-        first_name="Tess",
-        last_name="Twin",
-        phone=pat.phone,
-        timezone="America/Denver",
-        channel="sms",
-        sms_consent=True,
+    return enrol(hillcrest, "Tess", "Twin", pat.phone, actor=mallory, timezone="America/Denver")
+
+
+def _session_yesterday(client: APIClient, patient: Patient) -> None:
+    """A session 25 hours ago: its first check-in is due now."""
+    response = client.post(
+        "/api/v1/sessions/",
+        {
+            "patient": patient.pk,
+            "occurred_at": (NOW - dt.timedelta(hours=25)).isoformat(),
+            "treatment": "esketamine",
+        },
+        format="json",
     )
+    assert response.status_code == 201
 
 
 def _own_number(clinic: Clinic, number: str = HILLCREST_NUMBER) -> None:
@@ -104,26 +109,11 @@ def test_each_clinic_sends_from_its_own_sender_and_the_rest_from_the_shared_one(
     mallory: Clinician,
 ) -> None:
     _own_number(hillcrest)
-    other = patient_create(
-        clinic=hillcrest,
-        actor=mallory,
-        first_name="Olive",
-        last_name="Other",
-        phone="+13035550177",
-        timezone="America/Denver",
-        channel="sms",
-        sms_consent=True,
+    other = enrol(
+        hillcrest, "Olive", "Other", "+13035550177", actor=mallory, timezone="America/Denver"
     )
     for client, patient in ((as_alice, pat), (as_mallory, other)):
-        client.post(
-            "/api/v1/sessions/",
-            {
-                "patient": patient.pk,
-                "occurred_at": (NOW - dt.timedelta(hours=25)).isoformat(),
-                "treatment": "esketamine",
-            },
-            format="json",
-        )
+        _session_yesterday(client, patient)
     dispatch_due()
 
     assert [m.params["From"] for m in twilio.messages_to(pat.phone)] == [SHARED_NUMBER]
@@ -209,15 +199,7 @@ def test_an_answer_on_the_shared_number_goes_to_the_record_with_a_check_in_open(
 ) -> None:
     (baseline,) = CheckIn.objects.filter(patient=twin)
     assert as_mallory.post(f"/api/v1/check-ins/{baseline.pk}/cancel/").status_code == 200
-    as_alice.post(
-        "/api/v1/sessions/",
-        {
-            "patient": pat.pk,
-            "occurred_at": (NOW - dt.timedelta(hours=25)).isoformat(),
-            "treatment": "esketamine",
-        },
-        format="json",
-    )
+    _session_yesterday(as_alice, pat)
     dispatch_due()
 
     text(twilio, pat, "2")
