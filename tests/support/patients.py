@@ -50,7 +50,7 @@ def enrol(clinic: object, first: str, last: str, phone: str, **fields: object) -
         first_name=first,
         last_name=last,
         phone=phone,
-        timezone="America/Chicago",
+        timezone=fields.pop("timezone", "America/Chicago"),
         channel="sms",
         sms_consent=fields.pop("sms_consent", True),
         **fields,
