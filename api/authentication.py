@@ -27,9 +27,10 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
-from followup.audit import audit_record
 from followup.models import Clinician, IntegrationKey
 from followup.models.credentials import KEY_PREFIX, LOOKUP_LENGTH
+from followup.services.accounts import second_factor_satisfied
+from followup.services.audit import audit_record
 
 KEYWORDS = (b"token", b"bearer")
 # The clinic and its plan, loaded with the credentials.
@@ -113,14 +114,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """The dashboard's browser session, only once it has passed the second factor as the
-    dashboard requires it (``followup.web.auth.second_factor_satisfied``): a session signed in
+    dashboard requires it (``followup.services.accounts.second_factor_satisfied``): a session signed in
     with a password alone gets a 403 from every route."""
 
     def authenticate(self, request: Request) -> tuple[Clinician, None] | None:
-        from followup.web.auth import second_factor_satisfied
-
         result = super().authenticate(request)
-        if result is not None and not second_factor_satisfied(request._request):
+        if result is not None and not second_factor_satisfied(request._request.user):
             raise exceptions.PermissionDenied(
                 "Sign in to the dashboard with the code from your authenticator app first.",
                 code="second_factor_required",

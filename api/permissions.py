@@ -2,6 +2,8 @@ from typing import TYPE_CHECKING
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from followup.models import IntegrationKey
+
 if TYPE_CHECKING:  # DRF builds its default views from this module: import views lazily.
     from rest_framework.request import Request
     from rest_framework.views import APIView
@@ -33,8 +35,6 @@ class IsClinicAdminInPersonOrReadOnly(IsClinicAdminOrReadOnly):
     message = "Only a clinic admin, signed in themselves, can add a clinician."
 
     def has_permission(self, request: "Request", view: "APIView") -> bool:
-        from followup.models import IntegrationKey
-
         if not super().has_permission(request, view):
             return False
         return request.method in SAFE_METHODS or not isinstance(request.auth, IntegrationKey)

@@ -4,10 +4,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import AwareDateTimeField, StrictBooleanField
-from followup.instruments import INSTRUMENTS
+from followup.clinical.instruments import INSTRUMENTS
 from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
-from followup.selectors import latest_scores
+from followup.selectors.patients import latest_scores
 from followup.services.patients import MAX_IMPORT
 
 

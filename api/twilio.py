@@ -12,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from followup.messaging.status import message_status_update
 from followup.models import Clinician, Flag
 from followup.services.flags import flag_acknowledge
 from followup.services.inbound import inbound_receive
+from followup.services.messages import message_status_record
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def delivery_status(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponse("m must be a message id.", status=400)
     status = request.POST.get("MessageStatus") or request.POST.get("CallStatus") or ""
-    message_status_update(
+    message_status_record(
         message_id=message_id,
         provider_status=status,
         sid=request.POST.get("MessageSid") or request.POST.get("CallSid") or "",

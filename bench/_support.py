@@ -218,8 +218,8 @@ def _seed_services(clinic, numbers: range, zone, occurred_at, now) -> None:
 def _seed_bulk(clinic, numbers: range, zone, occurred_at, now, batch: int = 1000) -> None:
     from django.db import transaction
 
+    from followup.clinical.scheduling import plan_check_ins
     from followup.models import AuditEvent, CheckIn, Patient, TreatmentSession
-    from followup.scheduling import plan_check_ins
 
     plan = clinic.follow_up_plan
     # Every patient has the same zone and session time, so the same plan (as session_record

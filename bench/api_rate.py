@@ -376,8 +376,8 @@ def _check(numbers: range) -> dict:
     and the two audit events."""
     from django.db.models import Count, Q
 
+    from followup.clinical.scheduling import plan_check_ins
     from followup.models import AuditEvent, CheckIn, Clinic, Patient, TreatmentSession
-    from followup.scheduling import plan_check_ins
 
     clinic = Clinic.objects.get(name="Bench Clinic")
     plan = clinic.follow_up_plan

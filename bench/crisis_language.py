@@ -1,6 +1,6 @@
 """How well and how fast the crisis-language detector reads patients' messages.
 
-Runs ``followup.crisis_language`` (the phrase tables and the trained reader) over the corpus in
+Runs ``followup.clinical.crisis_language`` (the phrase tables and the trained reader) over the corpus in
 ``tests/support/crisis_corpus.py`` and ``tests/support/crisis_rounds/`` and prints the share of
 concerning messages flagged (sensitivity) and of benign ones flagged (false positives): by
 round, then by the kind of message the writers filed each under, then each round's
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from followup.crisis_language import match_crisis_language, semantic  # noqa: E402
+from followup.clinical.crisis_language import match_crisis_language, semantic  # noqa: E402
 from tests.support import crisis_corpus as corpus  # noqa: E402
 
 

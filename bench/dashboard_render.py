@@ -348,11 +348,11 @@ class Table:
 
 
 class AnswerPool:
-    """Answer vectors for each total, scored by ``followup.instruments`` (PHQ-9 item 9 is 0:
+    """Answer vectors for each total, scored by ``followup.clinical.instruments`` (PHQ-9 item 9 is 0:
     only the planned suicidal-ideation flags have it positive)."""
 
     def __init__(self, rng: random.Random) -> None:
-        from followup.instruments import INSTRUMENTS, score
+        from followup.clinical.instruments import INSTRUMENTS, score
 
         self.rng = rng
         self.score = score
@@ -811,7 +811,11 @@ class Seeder:
     # Rows ----------------------------------------------------------------------------------------
 
     def _emit_patient(self, clinic: ClinicInfo, plan: PatientPlan) -> None:
-        from followup.rules import RELIABLE_DETERIORATION_POINTS, SEVERE_TOTAL, response_triggers
+        from followup.clinical.rules import (
+            RELIABLE_DETERIORATION_POINTS,
+            SEVERE_TOTAL,
+            response_triggers,
+        )
 
         rng, now, t = self.rng, self.now, self.tables
         pk = self._id("patients")
@@ -1014,7 +1018,7 @@ class Seeder:
             detail: dict = {"category": "self_harm"}
             response_id = None
         else:
-            # The answers were made to fire the rule (followup.rules); its detail is the evidence.
+            # The answers were made to fire the rule (followup.clinical.rules); its detail is the evidence.
             detail = next(tr.detail for tr in fired[code] if tr.reason == reason)
             response_id = response_ids[code]
         flag = self._flag(
@@ -1041,7 +1045,7 @@ class Seeder:
     ) -> int:
         """A flag with its timeline: raised, paged (and escalated while open), each page's
         delivery, acknowledged, resolved; its escalation steps and page messages."""
-        from followup.rules import PRIORITY_OF
+        from followup.clinical.rules import PRIORITY_OF
 
         rng, now = self.rng, self.now
         pk = self._id("flags")
@@ -1412,7 +1416,7 @@ def _signed_in(user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from followup.web.auth import ACTIVITY_KEY
+    from followup.web.dashboard.auth import ACTIVITY_KEY
 
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=True, defaults={"name": "Authenticator app"}

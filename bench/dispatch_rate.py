@@ -1,4 +1,4 @@
-"""How fast due check-ins go out: the dispatcher (beat -> ``followup.dispatch``) opens them and
+"""How fast due check-ins go out: the dispatcher (beat -> ``followup.services.dispatch``) opens them and
 the worker sends each first question to a Twilio-compatible server.
 
 Seeds N SMS patients in a daytime zone, each with a session 25 hours ago (so the +24 h check-in

@@ -9,9 +9,11 @@ import os
 
 from celery import Celery
 from celery.signals import beat_init, task_postrun, task_prerun, worker_init
+from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections
 
-from followup.crisis_language import semantic
+from followup.checks import refuse_to_start_when_misconfigured
+from followup.clinical.crisis_language import semantic
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,10 +27,6 @@ app.autodiscover_tasks(["tasks"], related_name=None)
 def _refuse_to_start_when_misconfigured(**kwargs: object) -> None:
     # With DEBUG off: no http PUBLIC_BASE_URL, weak SECRET_KEY or console SMS backend. Celery
     # logs and ignores an exception in a signal handler; SystemExit stops the process.
-    from django.core.exceptions import ImproperlyConfigured
-
-    from followup.checks import refuse_to_start_when_misconfigured
-
     try:
         refuse_to_start_when_misconfigured()
     except ImproperlyConfigured as problem:

@@ -40,7 +40,7 @@ if urlsplit(PUBLIC_BASE_URL).hostname not in (None, "", *ALLOWED_HOSTS):
 # How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
 # balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the
 # caller is the n-th address from the right of X-Forwarded-For: what the outermost proxy saw.
-# The audit log and the sign-in lockout both use it (followup/client_ip.py).
+# The audit log and the sign-in lockout both use it (followup/web/client_ip.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 INSTALLED_APPS = [
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: every response but a static file's.
-    "followup.web.headers.NoStoreMiddleware",
+    "followup.web.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,9 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "followup.web.auth.IdleTimeoutMiddleware",
+    "followup.web.dashboard.auth.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "followup.audit.AuditMiddleware",
+    "followup.web.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "followup.web.context.dashboard",
+                "followup.web.dashboard.context.dashboard",
             ],
         },
     },
@@ -220,7 +220,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(PAGES_INTERVAL_SECONDS),
         "options": {"expires": PAGES_INTERVAL_SECONDS, "queue": "pages"},
     },
-    # Each clinic's morning digest, once its clock has passed 08:00 (followup/digest.py); one
+    # Each clinic's morning digest, once its clock has passed 08:00 (followup/services/digest.py); one
     # the mail server refused is tried again at the next tick.
     "digest": {
         "task": "followup.digest",
@@ -340,10 +340,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "followup.web.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "followup.web.dashboard.auth.locked_out"
 AXES_VERBOSE = False
-# The lockout counts by the same address the audit log records (followup/client_ip.py).
-AXES_CLIENT_IP_CALLABLE = "followup.client_ip.client_ip"
+# The lockout counts by the same address the audit log records (followup/web/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "followup.web.client_ip.client_ip"
 # A second factor (TOTP) is required of every clinician; with DEBUG on (``make run``) a clinician
 # without an authenticator may go on without one. Whoever has one must always use it.
 OTP_TOTP_ISSUER = "Follow-up"

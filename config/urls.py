@@ -3,9 +3,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from api.twilio import delivery_status, inbound_sms, voice_ack
-from followup.health import healthz
 from followup.web.checkin import check_in_page
 from followup.web.devphone import dev_phone, dev_phone_thread
+from followup.web.health import healthz
 
 admin.site.site_header = "Follow-up administration"
 admin.site.site_title = "Follow-up"

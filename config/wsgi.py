@@ -5,7 +5,7 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 from followup.checks import refuse_to_start_when_misconfigured
-from followup.crisis_language import semantic
+from followup.clinical.crisis_language import semantic
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()

@@ -11,11 +11,11 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from followup import models
-from followup.audit import audit_record
+from followup.clinical.phones import normalize_clinic_phone
 from followup.errors import DomainError, ValidationError
-from followup.phones import normalize_clinic_phone
+from followup.services.audit import audit_record
 from followup.services.clinics import clinic_sender
-from followup.web.auth import second_factor_satisfied
+from followup.web.dashboard.auth import second_factor_satisfied
 
 _has_permission = admin.site.has_permission
 
@@ -127,7 +127,7 @@ class ClinicForm(forms.ModelForm):
         fields = ["phone", "sms_number", "messaging_service_sid"]
 
     def clean_phone(self) -> str:
-        """Checked as every number is (followup/phones.py), read in the clinic's country."""
+        """Checked as every number is (followup/clinical/phones.py), read in the clinic's country."""
         region = (self.cleaned_data.get("country") or self.instance.country or "US").upper()
         try:
             return normalize_clinic_phone(self.cleaned_data.get("phone", ""), region=region)

@@ -7,7 +7,7 @@ from django.core import checks
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from followup.crisis_language import semantic
+from followup.clinical.crisis_language import semantic
 
 
 @register()

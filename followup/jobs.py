@@ -9,6 +9,8 @@ import time
 
 from django.db import transaction
 
+from config.celery import app
+
 logger = logging.getLogger(__name__)
 
 # Each attempt on a broker that is down costs seconds (kombu's connection timeout), and one
@@ -25,8 +27,6 @@ def enqueue(
 
     def send() -> None:
         global _broker_down_until
-        from config.celery import app
-
         if time.monotonic() < _broker_down_until:
             logger.warning(
                 "enqueue %s%r skipped, the broker is down; left to the sweep", task_name, args

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from followup.digest import digests_due
+from followup.services.digest import digests_due
 
 
 @shared_task(name="followup.digest")

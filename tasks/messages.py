@@ -1,7 +1,8 @@
 from celery import shared_task
 
-from followup.conversation import handle_inbound as handle_inbound_service
-from followup.messaging.outbox import message_send, messages_send, sends_together
+from followup.services.conversation import handle_inbound as handle_inbound_service
+from followup.services.escalations import run_step
+from followup.services.messages import message_send, messages_send, sends_together
 
 
 @shared_task(name="followup.send_message")
@@ -33,6 +34,4 @@ def handle_inbound(inbound_id: int) -> str:
 def escalate(step_id: int) -> int:
     """Run one escalation step (a page of one flag at one level and round). At most once: the
     step row is claimed under a lock and marked done in the same transaction."""
-    from followup.escalation import run_step
-
     return run_step(step_id)

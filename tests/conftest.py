@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from followup.crisis_language import semantic
+from followup.clinical.crisis_language import semantic
 from followup.models import AuditEvent, Clinic, Clinician, Patient
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create

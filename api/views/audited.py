@@ -12,8 +12,8 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from followup.audit import audit_record
 from followup.models import Patient
+from followup.services.audit import audit_record
 
 
 def _patient_id(row: models.Model) -> int | None:

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from followup.audit import audit_record
 from followup.models import Clinician
+from followup.services.accounts import confirmed_device, lockout_message
+from followup.services.audit import audit_record
 
 
 class TokenErrorSerializer(serializers.Serializer):
@@ -74,9 +75,9 @@ class TokenView(APIView):
         credentials = {"username": username}
         django_request = request._request
         if AxesProxyHandler.is_locked(django_request, credentials):
-            from followup.web.auth import locked_out
-
-            return locked_out(django_request, None, credentials)
+            return Response(
+                {"message": lockout_message(), "code": "locked_out", "extra": {}}, status=429
+            )
         user = authenticate(
             django_request, username=username, password=data.validated_data["password"]
         )
@@ -84,7 +85,7 @@ class TokenView(APIView):
             raise serializers.ValidationError(
                 "Unable to log in with provided credentials.", code="authorization"
             )
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = confirmed_device(user)
         if device is not None:
             self._verify(django_request, device, username, data.validated_data.get("otp", ""))
         elif settings.DASHBOARD_REQUIRE_SECOND_FACTOR:

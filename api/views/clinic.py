@@ -16,7 +16,7 @@ from api.serializers import (
     InstrumentSerializer,
 )
 from api.views.base import ClinicScopedViewSet
-from followup.instruments import INSTRUMENTS
+from followup.clinical.instruments import INSTRUMENTS
 from followup.models import Clinic, Clinician
 from followup.services.clinics import clinician_create
 from followup.services.plans import plan_update

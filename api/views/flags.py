@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from api.views.audited import AuditedListModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, Flag, FlagEvent
+from followup.selectors.flags import flags_by_urgency
+from followup.services.audit import audit_record
 from followup.services.flags import flag_acknowledge, flag_resolve
 
 
@@ -56,9 +58,6 @@ class ResolveSerializer(serializers.Serializer):
 
 
 # Most urgent first, then oldest (SPEC §2 step 7).
-PRIORITY_ORDER = {"critical": 0, "high": 1, "moderate": 2}
-
-
 class FlagViewSet(AuditedListModelMixin, mixins.RetrieveModelMixin, ClinicScopedViewSet):
     """Flags raised by the rules of CLINICAL.md, with their escalation timeline."""
 
@@ -69,26 +68,13 @@ class FlagViewSet(AuditedListModelMixin, mixins.RetrieveModelMixin, ClinicScoped
     filterset_fields = ["status", "priority", "patient", "reason"]
 
     def scoped(self, clinic: Clinic) -> QuerySet[Flag]:
-        from django.db.models import Case, IntegerField, Value, When
-
-        return (
-            Flag.objects.filter(clinic=clinic)
-            .annotate(
-                urgency=Case(
-                    *(When(priority=p, then=Value(n)) for p, n in PRIORITY_ORDER.items()),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("urgency", "created_at", "id")
-        )
+        return flags_by_urgency(Flag.objects.filter(clinic=clinic))
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return FlagDetailSerializer if self.action == "retrieve" else FlagSerializer
 
     def retrieve(self, request: Request, pk: str) -> Response:
         flag = self.get_object()
-        from followup.audit import audit_record
-
         audit_record(actor=request.user, action="flag.view", obj=flag, patient=flag.patient)
         return Response(FlagDetailSerializer(flag).data)
 

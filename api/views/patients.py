@@ -16,9 +16,9 @@ from api.serializers import (
 )
 from api.views.audited import AuditedListModelMixin
 from api.views.base import ClinicScopedViewSet
-from followup.audit import audit_record
 from followup.models import Clinic, Patient
-from followup.selectors import patients_with_latest_scores
+from followup.selectors.patients import patients_with_latest_scores
+from followup.services.audit import audit_record
 from followup.services.patients import (
     MAX_IMPORT,
     import_error,

@@ -9,15 +9,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from followup.instruments import get_instrument
+from followup.clinical.instruments import PFIZER_NOTICE, get_instrument
+from followup.clinical.phones import format_phone
 from followup.models import CheckIn
-from followup.phones import format_phone
 from followup.services.web_checkin import (
     answers_so_far,
     check_in_for_token,
     checkin_answer_web,
 )
-from followup.web.checkin import PFIZER_NOTICE
 
 
 class PublicView(APIView):

@@ -1,8 +1,11 @@
 """The outbound ledger: every SMS or call is a row before the provider is called.
 
 ``message_queue`` writes the row (idempotent by key) and enqueues its send on commit;
-``message_send`` claims the row with a conditional update, so a re-delivered or duplicate task
-finds it claimed or sent and does nothing. Transient failures put the row back with a due time.
+``messages_transmit`` claims rows with a conditional update, so a re-delivered or duplicate task
+finds them claimed or sent and does nothing. Transient failures put the row back with a due time.
+
+The ledger only records: it returns what happened (``SendReport``), and the service that sent
+(``followup.services.messages``) acts on a message that failed for good.
 """
 
 import contextlib
@@ -13,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +26,6 @@ from django.utils import timezone
 
 from followup.jobs import enqueue
 from followup.messaging.transports import (
-    OPTED_OUT_CODE,
     Sender,
     TransportError,
     get_transport,
@@ -125,52 +128,43 @@ _collected: ContextVar[list[tuple[int, str | None]] | None] = ContextVar(
 
 
 @contextlib.contextmanager
-def sends_together(*, here: bool = False) -> Iterator[None]:
-    """Messages queued inside the block are sent together once it has committed: by one task per
-    ``SEND_BATCH`` messages (per queue), or with ``here`` by this process, at once (a task that
-    has just handled a reply sends the next question itself instead of queueing one more task;
-    the webhook that raised a flag sends its first pages before it answers Twilio).
-    Nothing is sent when the block fails: its rows were rolled back with it."""
+def messages_collected() -> Iterator[list[tuple[int, str | None]]]:
+    """Messages queued inside the block are collected, as ``(id, queue)``, instead of enqueued
+    one by one: the caller sends them together once the block has committed
+    (``followup.services.messages.sends_together``)."""
     collected: list[tuple[int, str | None]] = []
     token = _collected.set(collected)
     try:
-        yield
+        yield collected
     finally:
         _collected.reset(token)
-    if collected:
-        transaction.on_commit(lambda: _send_collected(collected, here=here), robust=True)
 
 
-def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> None:
-    if here:
-        # Messages about a flag are on the pages queue all the same: if this process cannot
-        # send them, the next free worker does (whoever claims a row first sends it).
-        _enqueue_batches([pk for pk, queue in collected if queue == PAGES_QUEUE], PAGES_QUEUE)
-        messages_send([pk for pk, _ in collected])
-        return
+def messages_enqueue(collected: list[tuple[int, str | None]]) -> None:
+    """Enqueue collected messages in tasks of ``SEND_BATCH``, per queue, pages first: they wait
+    on their own queue, which a worker always serves first."""
     by_queue: dict[str | None, list[int]] = {}
     for pk, queue in collected:
         by_queue.setdefault(queue, []).append(pk)
-    # Pages first: they wait on their own queue, which a worker always serves first.
     for queue in sorted(by_queue, key=lambda q: q != PAGES_QUEUE):
-        _enqueue_batches(by_queue[queue], queue)
+        pks = by_queue[queue]
+        for start in range(0, len(pks), SEND_BATCH):
+            enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
 
 
-def _enqueue_batches(pks: list[int], queue: str | None) -> None:
-    for start in range(0, len(pks), SEND_BATCH):
-        enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
+@dataclass
+class SendReport:
+    """What a send did: how many of each outcome (sent, retry, failed, cancelled, not_claimed),
+    and the messages that failed for good, for the sender to act on."""
+
+    counts: Counter = field(default_factory=Counter)
+    failed: list[OutboundMessage] = field(default_factory=list)
 
 
-def message_send(message_id: int) -> str:
-    """Send one ledger row, at most once per claim. Returns what happened, for logs and tests."""
-    outcomes = messages_send([message_id])
-    return next(iter(outcomes), "not_claimed")
-
-
-def messages_send(message_ids: list[int]) -> Counter:
-    """Send ledger rows, each at most once per claim, the provider's round trips concurrently.
-    Returns how many of each outcome (sent, retry, failed, cancelled, not_claimed)."""
-    outcomes: Counter = Counter()
+def messages_transmit(message_ids: list[int]) -> SendReport:
+    """Send ledger rows, each at most once per claim, the provider's round trips concurrently."""
+    report = SendReport()
+    outcomes = report.counts
     claimed = _claim(message_ids)
     outcomes["not_claimed"] = len(set(message_ids)) - len(claimed)
     to_send = []
@@ -189,13 +183,17 @@ def messages_send(message_ids: list[int]) -> Counter:
     sent: list[tuple[OutboundMessage, str]] = []
     for message, result in _transmit(to_send):
         if isinstance(result, TransportError):
-            outcomes[_failed(message, result)] += 1
+            outcome = _failed(message, result)
+            outcomes[outcome] += 1
+            if outcome == "failed":
+                report.failed.append(message)
         else:
             sent.append((message, result))
     if sent:
         _record_sent(sent)
         outcomes["sent"] += len(sent)
-    return +outcomes
+    report.counts = +outcomes
+    return report
 
 
 def _claim(message_ids: list[int]) -> list[OutboundMessage]:
@@ -335,10 +333,6 @@ def _patient_blocks(message: OutboundMessage) -> bool:
 def _failed(message: OutboundMessage, exc: TransportError) -> str:
     if exc.permanent or message.attempts >= MAX_ATTEMPTS:
         _finish(message, Status.FAILED, error_code=exc.code, error=str(exc))
-        if exc.code == str(OPTED_OUT_CODE) and message.patient_id:
-            from followup.services.patients import patient_opt_out
-
-            patient_opt_out(patient=message.patient, source="carrier")
         logger.warning("message %s failed permanently: %s", message.pk, exc.code or "error")
         return "failed"
     retry_at = timezone.now() + backoff(message.attempts)
@@ -367,10 +361,6 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
     message.error_code = error_code
     on_flag_timeline([message], status)
     _release_followers([message.pk])
-    if status == Status.FAILED:
-        from followup.messaging.events import message_failed
-
-        message_failed(message_id=message.pk)
 
 
 def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = False) -> int:
@@ -405,5 +395,5 @@ def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = F
         )
         OutboundMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(updated_at=now)
         batch = [(pk, PAGES_QUEUE if flag_id else None) for pk, flag_id in due]
-        transaction.on_commit(lambda: _send_collected(batch, here=False), robust=True)
+        transaction.on_commit(lambda: messages_enqueue(batch), robust=True)
     return len(due)

@@ -6,7 +6,6 @@ every message sent, twice: each costs a read and a conditional update.
 
 from django.utils import timezone
 
-from followup.messaging.events import message_failed
 from followup.messaging.outbox import Status, on_flag_timeline
 from followup.models import OutboundMessage
 
@@ -44,22 +43,23 @@ _TWILIO_STATUS = {
 
 def message_status_update(
     *, message_id: int, provider_status: str, sid: str = "", error_code: str = ""
-) -> bool:
+) -> str | None:
     """Apply a delivery status callback. Moves forward only; repeats and reorders are harmless.
+    Returns the status the row moved to, or None when it did not move.
 
     A read and an update conditional on the status read (if another callback or the sender
     moved the row in between, it is read again): a callback arrives for every message sent,
     twice, and at a morning's rate they must cost the web little."""
     status = _TWILIO_STATUS.get(provider_status.lower())
     if status is None:
-        return False
+        return None
     failed = status in (Status.UNDELIVERED, Status.FAILED)
     for _ in range(5):
         message = (
             OutboundMessage.objects.only(*_STATUS_FIELDS).filter(pk=message_id)[:1] or [None]
         )[0]
         if message is None or _RANK[status] <= _RANK[message.status]:
-            return False
+            return None
         now = timezone.now()
         changes: dict[str, object] = {"status": status, "updated_at": now}
         if message.sent_at is None:
@@ -71,13 +71,11 @@ def message_status_update(
         if OutboundMessage.objects.filter(pk=message_id, status=message.status).update(**changes):
             break
     else:
-        return False
+        return None
     if failed:
         message.error_code = error_code
     on_flag_timeline([message], status)
-    if failed:
-        message_failed(message_id=message_id)
-    return True
+    return status
 
 
 _STATUS_FIELDS = (

@@ -9,7 +9,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import followup.defaults
+import followup.clinical.defaults
 
 
 class Migration(migrations.Migration):
@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("levels", models.JSONField(default=followup.defaults.escalation_levels)),
+                ("levels", models.JSONField(default=followup.clinical.defaults.escalation_levels)),
                 ("repeat_every_seconds", models.PositiveIntegerField(default=300)),
                 ("fallback_phones", models.JSONField(blank=True, default=list)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
@@ -396,7 +396,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("steps", models.JSONField(default=followup.defaults.plan_steps)),
+                ("steps", models.JSONField(default=followup.clinical.defaults.plan_steps)),
                 ("reminder_after_hours", models.PositiveSmallIntegerField(default=4)),
                 ("expire_after_hours", models.PositiveSmallIntegerField(default=72)),
                 ("updated_at", models.DateTimeField(auto_now=True)),

@@ -1,7 +1,7 @@
 """The audit log becomes a hash chain, append-only on PostgreSQL.
 
 Rows written before are chained in the order they were written (by id), with the hashes
-``followup.audit`` computes; then the triggers that refuse UPDATE and DELETE and that link
+``followup.services.audit`` computes; then the triggers that refuse UPDATE and DELETE and that link
 each new row are installed (PostgreSQL only; pgtrigger skips other databases).
 """
 
@@ -14,8 +14,8 @@ BATCH = 2000
 
 
 def chain_existing_rows(apps: object, schema_editor: object) -> None:
-    from followup.audit import content_hash, link_hash
     from followup.models.audit import GENESIS_HASH
+    from followup.services.audit import content_hash, link_hash
 
     AuditEvent = apps.get_model("followup", "AuditEvent")
     prev, batch = GENESIS_HASH, []

@@ -27,7 +27,7 @@ _LINK = """
 class AuditEvent(models.Model):
     """Who saw or changed what, when, and from where. Append-only and hash-chained.
 
-    ``content_hash`` is the SHA-256 of the row's content (``followup.audit.content_hash``);
+    ``content_hash`` is the SHA-256 of the row's content (``followup.services.audit.content_hash``);
     ``hash`` is the SHA-256 of ``prev_hash`` and ``content_hash``, and ``prev_hash`` is the
     ``hash`` of the row before (by ``seq``). Changing, removing or inserting a row in the middle
     breaks a link that ``manage.py audit_verify`` finds. On PostgreSQL a trigger refuses UPDATE

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from followup import defaults
+from followup.clinical import defaults
 
 
 class Clinic(models.Model):

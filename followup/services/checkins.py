@@ -3,10 +3,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from followup.audit import audit_record
+from followup.clinical.scheduling import plan_enrolment_check_in
 from followup.errors import Conflict
 from followup.models import CheckIn, Patient
-from followup.scheduling import plan_enrolment_check_in
+from followup.services.audit import audit_record
 
 CANCELLABLE = (CheckIn.Status.SCHEDULED, CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 

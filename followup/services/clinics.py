@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from followup.audit import audit_record
+from followup.clinical.phones import normalize_clinic_phone, normalize_phone, validate_timezone
 from followup.errors import Conflict, ValidationError
 from followup.models import Clinic, Clinician, EscalationPolicy, FollowUpPlan
-from followup.phones import normalize_clinic_phone, normalize_phone, validate_timezone
+from followup.services.audit import audit_record
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followup.audit import audit_record
 from followup.errors import Conflict, NotFound, ValidationError
 from followup.models import Clinic, Clinician, IntegrationKey
 from followup.models.credentials import KEY_PREFIX, LOOKUP_LENGTH
+from followup.services.audit import audit_record
 
 MAX_KEY_DAYS = 365
 NAME_LENGTH = 100

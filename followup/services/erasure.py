@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from followup.audit import audit_record
 from followup.models import (
     CheckIn,
     Clinic,
@@ -22,6 +21,7 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
+from followup.services.audit import audit_record
 
 ERASED = "[erased]"
 NOT_YET_DONE = (CheckIn.Status.SCHEDULED, CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)

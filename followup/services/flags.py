@@ -1,14 +1,39 @@
+"""Flags: raised by a fired rule, acknowledged (paging stops) and resolved with a note."""
+
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followup.models import Clinic, Flag, FlagEvent, Patient, Response
-from followup.rules import Trigger
+from followup.clinical.rules import Trigger
+from followup.errors import Conflict, ValidationError
+from followup.models import (
+    Clinic,
+    EscalationStep,
+    Flag,
+    FlagEvent,
+    OutboundMessage,
+    Patient,
+    Response,
+)
+from followup.services.audit import audit_record
 
 # No 0/O or 1/I/L: a clinician reads the code off a page and types it back in "ACK <code>".
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A rule that fired for a flag: raised (``created``) or added to the open one."""
+
+    flag: Flag
+    trigger: Trigger
+    created: bool
+    source: str  # "sms", "web" or "import"
+    # Whether a clinician is really being paged for it: only then may the patient be told so.
+    paged: bool = False
 
 
 def new_flag_code() -> str:
@@ -82,8 +107,6 @@ def flag_raise(
 
 def _stop_paging(flag: Flag, now: object) -> None:
     """Every later page stops: pending steps and page messages not yet sent are cancelled."""
-    from followup.models import EscalationStep, OutboundMessage
-
     EscalationStep.objects.filter(flag=flag, status=EscalationStep.Status.PENDING).update(
         status=EscalationStep.Status.CANCELLED, done_at=now
     )
@@ -94,8 +117,6 @@ def _stop_paging(flag: Flag, now: object) -> None:
 
 def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
     """Someone has it: paging stops. Acknowledging twice is harmless."""
-    from followup.audit import audit_record
-
     now = timezone.now()
     with transaction.atomic():
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
@@ -122,9 +143,6 @@ def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
 
 def flag_resolve(*, flag: Flag, actor: object, note: str) -> Flag:
     """Close a flag with a note of what was done (required)."""
-    from followup.audit import audit_record
-    from followup.errors import Conflict, ValidationError
-
     note = (note or "").strip()
     if not note:
         raise ValidationError(

@@ -2,10 +2,10 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from followup.conversation.intake import Intake, intake_read
 from followup.jobs import enqueue
 from followup.messaging.outbox import PAGES_QUEUE
 from followup.models import InboundMessage
+from followup.services.conversation.intake import Intake, intake_read
 from followup.text import storable
 
 logger = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followup.audit import audit_event, audit_record, audit_record_many
+from followup.clinical.phones import normalize_phone, validate_timezone
+from followup.clinical.scheduling import plan_check_ins, plan_enrolment_check_in
 from followup.errors import Conflict, ValidationError
 from followup.models import CheckIn, Clinic, Patient, TreatmentSession
-from followup.phones import normalize_phone, validate_timezone
-from followup.scheduling import plan_check_ins, plan_enrolment_check_in
+from followup.services.audit import audit_event, audit_record, audit_record_many
 from followup.services.checkins import checkin_schedule_at_enrolment
 from followup.services.sessions import (
     TREATMENT_STARTED,

@@ -3,10 +3,10 @@ from itertools import pairwise
 
 from django.db import transaction
 
-from followup.audit import audit_record
+from followup.clinical.instruments import INSTRUMENTS
 from followup.errors import ValidationError
-from followup.instruments import INSTRUMENTS
 from followup.models import Clinic, FollowUpPlan
+from followup.services.audit import audit_record
 
 MAX_STEPS = 24
 MAX_OFFSET_HOURS = 365 * 24

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from followup import rules
+from followup.clinical import rules
+from followup.clinical.instruments import score, validate_answers, validate_difficulty
 from followup.errors import Conflict
-from followup.instruments import score, validate_answers, validate_difficulty
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.safety import rules_fired
+from followup.services.safety import rules_fired
 
 
 def previous_complete_total(
@@ -45,7 +45,7 @@ def baseline_total(
         patient.sessions.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     )
     if first_session_at is not None:
-        # At or before, as followup.progress counts a baseline as pre-treatment.
+        # At or before, as followup.clinical.progress counts a baseline as pre-treatment.
         pre_treatment = (
             complete.filter(submitted_at__lte=first_session_at)
             .order_by("-submitted_at", "-id")

@@ -3,10 +3,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from followup.audit import audit_record
+from followup.clinical.phones import normalize_phone
 from followup.errors import ValidationError
 from followup.models import Clinic, Clinician, EscalationPolicy, OnCallShift
-from followup.phones import normalize_phone
+from followup.services.audit import audit_record
 
 MAX_SHIFT = dt.timedelta(days=14)
 

@@ -3,10 +3,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from followup.audit import audit_record
+from followup.clinical.scheduling import PlannedCheckIn, plan_check_ins
 from followup.errors import ValidationError
 from followup.models import CheckIn, Patient, TreatmentSession
-from followup.scheduling import PlannedCheckIn, plan_check_ins
+from followup.services.audit import audit_record
 
 # Clocks differ a little between an EHR and us; a session further ahead is a mistake.
 MAX_CLOCK_SKEW = dt.timedelta(minutes=10)

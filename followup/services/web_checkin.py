@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from followup import rules
-from followup.errors import Gone, NotFound, ValidationError
-from followup.instruments import (
+from followup.clinical import rules
+from followup.clinical.instruments import (
     InstrumentError,
     get_instrument,
     score,
     validate_answers,
     validate_difficulty,
 )
+from followup.errors import Gone, NotFound, ValidationError
 from followup.models import CheckIn, Flag, OutboundMessage, Response
-from followup.safety import rules_fired
+from followup.services.checkin_links import read_token
 from followup.services.responses import deterioration_references
-from followup.tokens import read_token
+from followup.services.safety import rules_fired
 
 OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 

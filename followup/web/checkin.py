@@ -8,10 +8,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from followup.clinical.instruments import PFIZER_NOTICE, get_instrument
+from followup.clinical.phones import format_phone
 from followup.errors import DomainError, Gone, NotFound
-from followup.instruments import get_instrument
 from followup.models import CheckIn, Clinic
-from followup.phones import format_phone
 from followup.services.web_checkin import (
     answers_so_far,
     check_in_for_token,
@@ -21,11 +21,6 @@ from followup.services.web_checkin import (
 
 # The field ``checkin.js`` adds when it saves the answers as they are chosen.
 AUTOSAVE = "autosave"
-
-PFIZER_NOTICE = (
-    "PHQ-9 and GAD-7 are copyright Pfizer Inc. No permission is required to reproduce, "
-    "translate, display or distribute them."
-)
 
 
 def _form(check_in: CheckIn, posted: dict[str, str] | None) -> list[dict]:

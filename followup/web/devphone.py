@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_http_methods
 
-from followup.audit import audit_record
 from followup.models import InboundMessage, OutboundMessage, Patient
+from followup.services.audit import audit_record
 from followup.services.inbound import inbound_receive
 from followup.text import storable
-from followup.web.auth import clinician_required
+from followup.web.dashboard.auth import clinician_required
 
 
 def _enabled(request: HttpRequest) -> None:

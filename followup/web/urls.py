@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from followup.web import api_tokens, auth, clinic_admin, patients, queue
+from followup.web.dashboard import api_tokens, auth, clinic_admin, patients, queue
 
 urlpatterns = [
     path("", queue.queue_page, name="dashboard-queue"),

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from followup.clinical.rules import Trigger
 from followup.models import AuditEvent, Clinician, Flag, OnCallShift, Patient
-from followup.rules import Trigger
 from followup.services.flags import flag_raise
 
 SI = Trigger("suicidal_ideation", "critical", {"instrument": "phq9", "item": 9, "value": 2})

@@ -7,8 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Flag, Patient, Response
+from followup.services.checkin_links import make_token
 from followup.services.sessions import session_record
-from followup.tokens import make_token
 
 GOOD = {
     "phq9": [1, 1, 2, 0, 1, 0, 1, 0, 0],

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import ScopedRateThrottle
 
-from followup.audit import audit_event, audit_record, audit_record_many
 from followup.models import AuditEvent, Clinician, Patient
+from followup.services.audit import audit_event, audit_record, audit_record_many
 from tests.support.cast import PASSWORD
 from tests.support.concurrency import at_once
 

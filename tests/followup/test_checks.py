@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from followup.crisis_language import semantic
+from followup.clinical.crisis_language import semantic
 
 
 @pytest.mark.usefixtures("production")

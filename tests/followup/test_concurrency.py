@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from followup.dispatch import dispatch_due
 from followup.models import Clinic, InboundMessage, Patient, Response
+from followup.services.dispatch import dispatch_due
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
 from tests.support.concurrency import at_once
@@ -70,10 +70,10 @@ def test_two_schedulers_at_once_send_each_check_in_once(
 def test_two_escalation_ticks_at_once_page_each_level_once(
     twilio: object, celery_inline: list, pat: Patient, alice: object
 ) -> None:
-    from followup.escalation import steps_due
+    from followup.clinical.rules import Trigger
     from followup.models import EscalationStep, Flag
-    from followup.rules import Trigger
-    from followup.safety import rules_fired
+    from followup.services.escalations import steps_due
+    from followup.services.safety import rules_fired
 
     trigger = Trigger("suicidal_ideation", "critical", {"instrument": "phq9", "item": 9})
     with time_machine.travel(NOW, tick=False):

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from followup.dispatch import dispatch_due
 from followup.models import CheckIn, InboundMessage, OutboundMessage, Patient, Response
+from followup.services.dispatch import dispatch_due
 from tests.support.sms import NOW, bodies, sign_and_post, text
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.

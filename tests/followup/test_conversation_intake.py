@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from config.celery import app
-from followup.dispatch import dispatch_due
 from followup.models import (
     CheckIn,
     Clinician,
@@ -24,6 +23,7 @@ from followup.models import (
     Patient,
     Response,
 )
+from followup.services.dispatch import dispatch_due
 from tests.support.flags import make_patient
 from tests.support.sms import NOW, bodies, sign_and_post, text
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Clinic, Clinician, Flag, InboundMessage, OnCallShift, Patient
 from followup.services.clinics import clinician_create
+from followup.services.dispatch import dispatch_due
 from tests.support.patients import enrol
 from tests.support.sms import NOW, SHARED_NUMBER, bodies, text
 from tests.support.web import web_client

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Clinician, Flag, OnCallShift, Patient, Response
+from followup.services.dispatch import dispatch_due
 from tests.support.sms import NOW, bodies, text
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.

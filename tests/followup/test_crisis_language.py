@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup.crisis_language import (
+from followup.clinical.crisis_language import (
     BURDEN,
     CANT_GO_ON,
     CATEGORIES,
@@ -35,7 +35,7 @@ from followup.crisis_language import (
     match_crisis_language,
     normalise,
 )
-from followup.crisis_language.drugs import DRUG_NAMES, is_drug_name
+from followup.clinical.crisis_language.drugs import DRUG_NAMES, is_drug_name
 from tests.support.crisis_corpus import (
     BENIGN,
     CONCERNING,
@@ -302,7 +302,7 @@ def test_it_names_a_category_from_the_stable_list() -> None:
     assert all(category.isidentifier() and category.islower() for category in CATEGORIES)
 
 
-# --- The trained reader (followup/crisis_language/semantic.py) ---------------------------------
+# --- The trained reader (followup/clinical/crisis_language/semantic.py) ---------------------------------
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 
+from followup.clinical.rules import Trigger
 from followup.models import Clinic, Clinician, Digest, Patient
-from followup.rules import Trigger
 from followup.services.clinics import clinic_create, clinician_create
 from followup.services.flags import flag_resolve
 from tests.support import mail

@@ -6,12 +6,13 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from followup import safety
-from followup.dispatch import dispatch_due
 from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, Response
+from followup.services import safety
+from followup.services.checkin_links import make_token
+from followup.services.dispatch import dispatch_due
+from followup.services.flags import Fired
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
-from followup.tokens import make_token
 from tests.support.patients import enrol
 from tests.support.sms import NOW, bodies, text
 from tests.support.web import web_client
@@ -29,9 +30,16 @@ def due_now(patient: Patient) -> CheckIn:
 
 
 @pytest.fixture
-def fired(monkeypatch: pytest.MonkeyPatch) -> list[safety.Fired]:
-    calls: list[safety.Fired] = []
-    monkeypatch.setattr(safety, "_handlers", [calls.append])
+def fired(monkeypatch: pytest.MonkeyPatch) -> list[Fired]:
+    """Every fired rule handed to paging, which still pages."""
+    calls: list[Fired] = []
+    page = safety.flag_page
+
+    def recorded(event: Fired) -> bool:
+        calls.append(event)
+        return page(event)
+
+    monkeypatch.setattr(safety, "flag_page", recorded)
     return calls
 
 

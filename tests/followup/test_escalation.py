@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from followup.dispatch import dispatch_due
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
 from followup.services.clinics import clinician_create
+from followup.services.dispatch import dispatch_due
 from followup.services.sessions import session_record
 from tests.support.cast import PASSWORD
 from tests.support.sms import NOW, bodies, sign_and_post, text

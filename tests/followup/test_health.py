@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 
-from followup.health import record_tick
+from followup.services.heartbeat import tick_record
 from tests.support.services import redis_url
 
 REAL_REDIS = redis_url()
@@ -21,7 +21,7 @@ def _closed_port() -> int:
 @pytest.mark.redis
 @override_settings(CELERY_BROKER_URL=REAL_REDIS)
 def test_it_is_healthy_when_the_database_redis_and_the_scheduler_answer(db: None) -> None:
-    record_tick()
+    tick_record()
 
     response = Client().get("/healthz")
 
@@ -33,7 +33,7 @@ def test_it_is_healthy_on_the_embedded_broker(db: None, settings: object, tmp_pa
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.BROKER_DIR = tmp_path
     (tmp_path / "queue").mkdir()
-    record_tick()
+    tick_record()
 
     response = Client().get("/healthz")
 
@@ -69,7 +69,7 @@ def test_it_is_unavailable_when_the_database_is_down(monkeypatch: pytest.MonkeyP
         raise ConnectionError("database went away")
 
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
-    record_tick()
+    tick_record()
 
     response = Client().get("/healthz")
 
@@ -82,7 +82,7 @@ def test_it_is_unavailable_when_the_database_is_down(monkeypatch: pytest.MonkeyP
 def test_it_is_unavailable_when_the_dispatcher_has_not_ticked_for_a_minute(db: None) -> None:
     now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
     with time_machine.travel(now, tick=False):
-        record_tick()
+        tick_record()
     with time_machine.travel(now + dt.timedelta(seconds=59), tick=False):
         fresh = Client().get("/healthz")
     with time_machine.travel(now + dt.timedelta(seconds=61), tick=False):

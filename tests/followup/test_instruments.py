@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup.instruments import (
+from followup.clinical.instruments import (
     INSTRUMENTS,
     Band,
     Incomplete,
@@ -523,7 +523,7 @@ def test_it_never_reads_another_number_as_an_answer(value: int) -> None:
 @pytest.mark.processes
 def test_it_imports_without_django_or_drf() -> None:
     code = (
-        "import sys, followup.instruments, followup.rules, followup.crisis_language\n"
+        "import sys, followup.clinical.instruments, followup.clinical.rules, followup.clinical.crisis_language\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in {'django', 'rest_framework'}]\n"
         "assert not loaded, loaded\n"
     )

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from followup.dispatch import dispatch_due
 from followup.logs import mask_text
 from followup.models import CheckIn, OutboundMessage, Patient
-from followup.tokens import make_token
+from followup.services.checkin_links import make_token
+from followup.services.dispatch import dispatch_due
 from tests.support.sms import NOW, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]

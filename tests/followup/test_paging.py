@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from followup.dispatch import dispatch_due
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
+from followup.services.dispatch import dispatch_due
 from followup.services.sessions import session_record
 from tests.support.sms import NOW, bodies, sign_and_post, text
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from followup import progress
-from followup.progress import (
+from followup.clinical import progress
+from followup.clinical.progress import (
     Baseline,
     BaselineTiming,
     Direction,

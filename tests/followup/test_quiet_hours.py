@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from followup.dispatch import dispatch_due
+from followup.clinical.quiet_hours import in_quiet_hours, next_allowed
 from followup.models import CheckIn, Patient
-from followup.quiet_hours import in_quiet_hours, next_allowed
+from followup.services.dispatch import dispatch_due
 from followup.services.sessions import session_record
 
 UTC = dt.UTC

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import crisis_language, rules
-from followup.instruments import InstrumentError
-from followup.rules import (
+from followup.clinical import crisis_language, rules
+from followup.clinical.instruments import InstrumentError
+from followup.clinical.rules import (
     CRISIS_LANGUAGE,
     PRIORITIES,
     PRIORITY_CRITICAL,

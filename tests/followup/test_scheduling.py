@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from followup.defaults import plan_steps
-from followup.scheduling import plan_check_ins
+from followup.clinical.defaults import plan_steps
+from followup.clinical.scheduling import plan_check_ins
 
 UTC = dt.UTC
 

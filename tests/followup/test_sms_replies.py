@@ -1,9 +1,9 @@
 """Reading a patient's SMS reply: an attempt at an answer, a message to read, or a thank-you
-(``followup.sms_replies``; ``parse_answer`` itself is tested with the instruments)."""
+(``followup.clinical.sms_replies``; ``parse_answer`` itself is tested with the instruments)."""
 
 import pytest
 
-from followup.sms_replies import is_pleasantry, looks_like_answer, parse_answer
+from followup.clinical.sms_replies import is_pleasantry, looks_like_answer, parse_answer
 
 ANSWER_LIKE = ["7", "10", "2 or 3", "sometimes", "idk", "not sure", "I don't know", "yes", ""]
 MESSAGES = ["can you call me", "I feel awful today", "my dog died", "running late, sorry"]

@@ -12,7 +12,7 @@ figures, in ``FIRST_SEEN``, which the bench prints), then tuned on. ``written_la
 phrase tables before the concept-weighing reading (``evidence.py``) was written, and ``round_7``
 on that reading's first version. Round 9 waited in ``UNTUNED_CONCERNING`` / ``UNTUNED_BENIGN``
 for the phrase tables; rounds 10 and later are files in ``crisis_rounds/`` (read below). The
-trained reader (``followup/crisis_language/semantic.py``) learns from every round
+trained reader (``followup/clinical/crisis_language/semantic.py``) learns from every round
 (``all_rounds``); each round's figures from before it did are in ``FIRST_SEEN``.
 """
 
@@ -1860,7 +1860,7 @@ FIRST_SEEN: tuple[tuple[str, str, int, int, int, int], ...] = (
     ("round 19", "the detector as shipped, reader trained without 16 and 19", 199, 200, 16, 200),
 )
 
-# Rounds 10-19, written for the trained reader (``followup/crisis_language/semantic.py``): each by
+# Rounds 10-19, written for the trained reader (``followup/clinical/crisis_language/semantic.py``): each by
 # a different writer, to a different brief, without seeing the corpus above or each other:
 # 10 teens and young adults (slang, emoji, dark humour both ways), 11 adults of 40-80 (formal,
 # understated, religious, veterans), 12 indirect and euphemistic (and non-native English), 13

@@ -5,8 +5,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from followup.clinical.rules import Trigger
 from followup.models import Clinic, Flag, Patient
-from followup.rules import Trigger
 from followup.services.flags import flag_raise
 from followup.services.patients import patient_create
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import redis
 from django.db import connection
 
-from followup import quiet_hours
+from followup.clinical import quiet_hours
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

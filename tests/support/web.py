@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from followup.models import Clinician
-from followup.web.auth import ACTIVITY_KEY
+from followup.web.dashboard.auth import ACTIVITY_KEY
 
 
 def authenticator(user: Clinician) -> TOTPDevice:

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 READ_TICK = (
-    "import django; django.setup(); from followup.health import last_tick; "
-    "t = last_tick(); print(t.isoformat() if t else '')"
+    "import django; django.setup(); from followup.services.heartbeat import tick_latest; "
+    "t = tick_latest(); print(t.isoformat() if t else '')"
 )
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from followup.audit import verify_chain
+from followup.services.audit import verify_chain
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
-from followup.audit import audit_record
 from followup.models import Clinic, Patient
-from followup.patient_data import clinic_records, patient_record
+from followup.selectors.patient_data import clinic_records, patient_record
+from followup.services.audit import audit_record
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from followup.clinical.quiet_hours import daytime_zone
 from followup.models import CheckIn, Clinic, Clinician, Patient
-from followup.quiet_hours import daytime_zone
 from followup.services.clinics import clinic_create
 from followup.services.patients import patient_create
 from followup.services.responses import response_record

@@ -9,8 +9,9 @@ import time_machine
 from django.test import Client
 
 from config.celery import app
-from followup.messaging.outbox import message_queue, message_send, messages_redrive
+from followup.messaging.outbox import message_queue, messages_redrive
 from followup.models import CheckIn, Clinician, OutboundMessage, Patient
+from followup.services.messages import message_send
 from followup.services.sessions import session_record
 from tests.support.flags import SI, raise_flag
 from tests.support.sms import sign_and_post

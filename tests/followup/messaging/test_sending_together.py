@@ -11,9 +11,10 @@ import time_machine
 from django.test import Client
 
 from config.celery import app
-from followup.dispatch import OPEN_PER_SECOND, dispatch_due
-from followup.messaging.outbox import SEND_BATCH, message_queue, messages_send
+from followup.messaging.outbox import SEND_BATCH, message_queue
 from followup.models import Clinic, InboundMessage, OutboundMessage, Patient
+from followup.services.dispatch import OPEN_PER_SECOND, dispatch_due
+from followup.services.messages import messages_send
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
 from tests.support.concurrency import at_once

@@ -2,11 +2,11 @@
 
 import pytest
 
-from followup import defaults
-from followup.instruments import INSTRUMENTS
+from followup.clinical import defaults
+from followup.clinical.instruments import INSTRUMENTS
 from followup.messaging.texts import MAX_LENGTH, gsm7_length, render_sms, sms_name, to_gsm7
 from followup.models import Clinic
-from followup.paging import crisis_text
+from followup.services.paging import crisis_text
 
 LONG_CLINIC = "Riverside Ketamine and Wellness Clinic of Greater Chicago"
 COMMON = {

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from followup.clinical.rules import Trigger
 from followup.errors import DomainError
 from followup.models import Flag, FlagEvent, Patient, Response
-from followup.rules import Trigger
 from followup.services.flags import CODE_ALPHABET, flag_raise
 from followup.services.responses import response_record
 from followup.services.sessions import session_record

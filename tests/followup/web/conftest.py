@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from followup.models import Clinician, Flag, OnCallShift, Patient
-from followup.safety import rules_fired
+from followup.services.safety import rules_fired
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.support.flags import SI
 from tests.support.web import web_client

@@ -14,10 +14,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from followup.instruments import get_instrument
+from followup.clinical.instruments import get_instrument
 from followup.models import CheckIn, Flag, Patient, Response
+from followup.services.checkin_links import make_token
 from followup.services.sessions import session_record
-from followup.tokens import make_token
 from tests.support.browser import DESKTOP, PHONE, shot
 
 LABELS = {0: "Not at all", 1: "Several days", 2: "More than half the days", 3: "Nearly every day"}

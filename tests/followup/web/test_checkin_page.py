@@ -6,8 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from followup.models import CheckIn, Flag, Patient, Response
+from followup.services.checkin_links import make_token
 from followup.services.sessions import session_record
-from followup.tokens import make_token
 
 
 def open_check_in(patient: Patient) -> str:

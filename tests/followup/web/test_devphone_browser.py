@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from followup.dispatch import dispatch_due
+from followup.clinical.quiet_hours import daytime_zone
 from followup.models import Clinician, InboundMessage, Patient, Response
-from followup.quiet_hours import daytime_zone
+from followup.services.dispatch import dispatch_due
 from followup.services.sessions import session_record
 from tests.support.browser import PHONE, shot
 

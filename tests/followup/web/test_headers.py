@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Clinician, Patient
+from followup.services.checkin_links import make_token
 from followup.services.sessions import session_record
-from followup.tokens import make_token
 from tests.support.web import web_client
 
 

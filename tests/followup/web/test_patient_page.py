@@ -14,8 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from followup import patient_record
-from followup.audit import audit_event, audit_record, audit_record_many
 from followup.models import (
     AuditEvent,
     CheckIn,
@@ -25,10 +23,12 @@ from followup.models import (
     Patient,
     TreatmentSession,
 )
+from followup.services.audit import audit_event, audit_record, audit_record_many
 from followup.services.flags import flag_acknowledge, flag_resolve
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
-from followup.web import patients
+from followup.web.dashboard import patients
+from followup.web.dashboard.presenters import patient_record
 from tests.support.patients import answers, past_check_in, score, text_of
 
 Client_ = Callable[[Clinician], Client]

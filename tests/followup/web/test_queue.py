@@ -14,8 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from followup import flag_queue
-from followup.escalation import run_step
 from followup.models import (
     AuditEvent,
     CheckIn,
@@ -28,12 +26,14 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
-from followup.safety import rules_fired
+from followup.services.checkin_links import make_token
+from followup.services.escalations import run_step
 from followup.services.responses import response_record
+from followup.services.safety import rules_fired
 from followup.services.sessions import session_record
 from followup.services.web_checkin import checkin_answer_web
-from followup.tokens import make_token
-from followup.web.auth import ACTIVITY_KEY
+from followup.web.dashboard.auth import ACTIVITY_KEY
+from followup.web.dashboard.presenters import flag_queue
 from tests.support.flags import ANXIETY, CRISIS, DEPRESSION, SI, WORSE, make_patient, raise_flag
 from tests.support.sms import sign_and_post, text
 
@@ -471,10 +471,10 @@ def test_it_says_which_score_a_deterioration_and_a_severe_sum_were_measured_agai
 def test_it_tells_a_failed_page_and_the_escalation_in_words(
     signed_in: Callable, bob: Clinician, alice: Clinician, paged_flag: Flag
 ) -> None:
-    from followup.messaging.status import message_status_update
+    from followup.services.messages import message_status_record
 
     sms = OutboundMessage.objects.get(flag=paged_flag, purpose="page", channel="sms")
-    message_status_update(message_id=sms.pk, provider_status="undelivered", error_code="30003")
+    message_status_record(message_id=sms.pk, provider_status="undelivered", error_code="30003")
     for step in EscalationStep.objects.filter(flag=paged_flag, status="pending"):
         run_step(step.pk)  # level 2: nobody on call there, so the admins are paged
 

@@ -177,7 +177,7 @@ def test_it_acknowledges_then_resolves_from_the_queue(
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
-    from followup.safety import rules_fired
+    from followup.services.safety import rules_fired
 
     flag = rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
     page = open_queue(bob)
@@ -290,7 +290,7 @@ def test_it_looks_right_at_desktop_and_phone_widths(
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
-    from followup.safety import rules_fired
+    from followup.services.safety import rules_fired
 
     critical = rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
     Flag.objects.filter(pk=critical.pk).update(created_at=timezone.now() - dt.timedelta(minutes=7))

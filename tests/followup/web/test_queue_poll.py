@@ -17,8 +17,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from followup.escalation import run_step
-from followup.messaging.status import message_status_update
 from followup.models import (
     AuditEvent,
     Clinic,
@@ -29,6 +27,8 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
+from followup.services.escalations import run_step
+from followup.services.messages import message_status_record
 from tests.support.flags import DEPRESSION, SI, WORSE, make_patient, raise_flag
 
 ROWS = "/dashboard/queue/rows/"
@@ -76,7 +76,7 @@ def _escalated(flag: Flag, bob: Clinician) -> None:
 
 def _page_delivered(flag: Flag, bob: Clinician) -> None:
     sms = OutboundMessage.objects.get(flag=flag, purpose="page", channel="sms")
-    message_status_update(message_id=sms.pk, provider_status="delivered", error_code="")
+    message_status_record(message_id=sms.pk, provider_status="delivered", error_code="")
 
 
 def _page_failed_without_a_change_stamp(flag: Flag, bob: Clinician) -> None:

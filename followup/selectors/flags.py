@@ -1,0 +1,23 @@
+"""Flags in the order a clinician must see them: the API's list and the dashboard's queue."""
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from followup.models import Flag
+
+# Most urgent first, then oldest (SPEC §2 step 7).
+PRIORITY_RANK = {Flag.Priority.CRITICAL: 0, Flag.Priority.HIGH: 1, Flag.Priority.MODERATE: 2}
+PRIORITY_OF_RANK = {rank: priority for priority, rank in PRIORITY_RANK.items()}
+
+
+def urgency() -> Case:
+    """A flag's priority as its rank, 0 the most urgent: to order flags by in the database."""
+    return Case(
+        *(When(priority=p, then=Value(n)) for p, n in PRIORITY_RANK.items()),
+        default=Value(len(PRIORITY_RANK)),
+        output_field=IntegerField(),
+    )
+
+
+def flags_by_urgency(flags: QuerySet[Flag]) -> QuerySet[Flag]:
+    """``flags`` most urgent first, then oldest, then by id (index ``flag_queue``)."""
+    return flags.annotate(urgency=urgency()).order_by("urgency", "created_at", "id")

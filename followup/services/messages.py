@@ -1,0 +1,104 @@
+"""Sending the ledger's messages, and what a message that failed for good means for the thing it
+was sent for.
+
+The ledger (``followup.messaging.outbox``) records and transmits and says what happened; this
+service acts on it: a page that failed escalates at once, a check-in whose opening message failed
+is undeliverable, and a carrier's opt-out (21610) opts the patient out.
+"""
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.utils import timezone
+
+from followup.messaging.outbox import (
+    PAGES_QUEUE,
+    messages_collected,
+    messages_enqueue,
+    messages_transmit,
+)
+from followup.messaging.status import message_status_update
+from followup.messaging.transports import OPTED_OUT_CODE
+from followup.models import CheckIn, OutboundMessage
+from followup.services.escalations import escalate_now
+from followup.services.patients import patient_opt_out
+
+# Messages whose failure leaves a check-in with no way to reach the patient.
+OPENING_PURPOSES = ("question", "web_link")
+Status = OutboundMessage.Status
+
+
+def message_send(message_id: int) -> str:
+    """Send one ledger row, at most once per claim. Returns what happened, for logs and tests."""
+    outcomes = messages_send([message_id])
+    return next(iter(outcomes), "not_claimed")
+
+
+def messages_send(message_ids: list[int]) -> Counter:
+    """Send ledger rows, each at most once per claim, the provider's round trips concurrently,
+    and act on those that failed for good. Returns how many of each outcome (sent, retry, failed,
+    cancelled, not_claimed)."""
+    report = messages_transmit(message_ids)
+    for message in report.failed:
+        if message.error_code == str(OPTED_OUT_CODE) and message.patient_id:
+            patient_opt_out(patient=message.patient, source="carrier")
+        message_failed(message_id=message.pk)
+    return report.counts
+
+
+@contextlib.contextmanager
+def sends_together(*, here: bool = False) -> Iterator[None]:
+    """Messages queued inside the block are sent together once it has committed: by one task per
+    ``SEND_BATCH`` messages (per queue), or with ``here`` by this process, at once (a task that
+    has just handled a reply sends the next question itself instead of queueing one more task;
+    the webhook that raised a flag sends its first pages before it answers Twilio).
+    Nothing is sent when the block fails: its rows were rolled back with it."""
+    with messages_collected() as collected:
+        yield
+    if collected:
+        transaction.on_commit(lambda: _send_collected(collected, here=here), robust=True)
+
+
+def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> None:
+    if not here:
+        messages_enqueue(collected)
+        return
+    # Messages about a flag are on the pages queue all the same: if this process cannot send
+    # them, the next free worker does (whoever claims a row first sends it).
+    messages_enqueue([(pk, queue) for pk, queue in collected if queue == PAGES_QUEUE])
+    messages_send([pk for pk, _ in collected])
+
+
+def message_status_record(
+    *, message_id: int, provider_status: str, sid: str = "", error_code: str = ""
+) -> bool:
+    """Apply Twilio's delivery status callback to the ledger, and act on a failure. Returns
+    whether the row moved on (repeats and reorders are harmless)."""
+    status = message_status_update(
+        message_id=message_id, provider_status=provider_status, sid=sid, error_code=error_code
+    )
+    if status in (Status.UNDELIVERED, Status.FAILED):
+        message_failed(message_id=message_id)
+    return status is not None
+
+
+def message_failed(*, message_id: int) -> None:
+    """A message failed for good: a page escalates to the next level now, and a check-in whose
+    opening message failed is undeliverable, and shows so on the dashboard."""
+    message = OutboundMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        return
+    if message.purpose == "page" and message.flag_id:
+        escalate_now(message.flag_id)
+        return
+    if message.check_in_id is None or message.purpose not in OPENING_PURPOSES:
+        return
+    with transaction.atomic():
+        check_in = CheckIn.objects.select_for_update().get(pk=message.check_in_id)
+        if check_in.status == CheckIn.Status.SENT and not check_in.responses.exists():
+            check_in.status = CheckIn.Status.UNDELIVERABLE
+            check_in.undeliverable_reason = f"send_failed:{message.error_code or 'error'}"[:32]
+            check_in.updated_at = timezone.now()
+            check_in.save(update_fields=["status", "undeliverable_reason", "updated_at"])

@@ -1,0 +1,81 @@
+"""``/healthz``: 200 when the database and the broker answer, 503 otherwise."""
+
+import datetime as dt
+import logging
+import os
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from followup.services.heartbeat import tick_latest
+
+logger = logging.getLogger(__name__)
+
+FIRST_SEEN_KEY = "followup:healthz-first-seen"
+# The dispatcher ticks every DISPATCH_INTERVAL_SECONDS; a minute without one means the pipeline
+# that sends check-ins and pages is down, and an outside monitor must page someone.
+STALE_AFTER = dt.timedelta(minutes=1)
+
+
+def _database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("healthz: database unreachable")
+        return False
+
+
+def _broker() -> bool:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith(("redis://", "rediss://")):
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except redis.RedisError:
+            logger.warning("healthz: broker unreachable")
+            return False
+    # The embedded file-system broker: reachable when its folder is there and writable.
+    folder = settings.BROKER_DIR / "queue"
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _scheduler(tick: dt.datetime | None) -> bool:
+    now = timezone.now()
+    if tick is not None:
+        return now - tick <= STALE_AFTER
+    # Never ticked: fine for the first minute after start-up, then it is down.
+    try:
+        cache.add(FIRST_SEEN_KEY, now.isoformat(), timeout=None)
+        first_seen = dt.datetime.fromisoformat(cache.get(FIRST_SEEN_KEY) or now.isoformat())
+    except Exception:
+        return False
+    return now - first_seen <= STALE_AFTER
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "broker": _broker()}
+    tick = tick_latest() if checks["broker"] else None
+    checks["scheduler"] = checks["broker"] and _scheduler(tick)
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": checks,
+            # The last time the scheduler and a worker ran the dispatcher's tick.
+            "scheduler_last_tick": tick.isoformat() if tick else None,
+        },
+        status=200 if healthy else 503,
+    )
