@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from followup.services.digest import digests_due
+from followup.services.digest import digests_send_due
 
 
 @shared_task(name="followup.digest")
@@ -9,4 +9,4 @@ def digest() -> int:
     claimed by its unique ``Digest`` row in the transaction that sends it, so a repeated tick or
     two schedulers send nothing twice. At least once per clinician: a send the mail server broke
     off records nothing and is sent again, to everyone, at the next tick."""
-    return digests_due()
+    return digests_send_due()

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from followup.services.conversation import handle_inbound as handle_inbound_service
-from followup.services.escalations import run_step
-from followup.services.messages import message_send, messages_send, sends_together
+from followup.services.conversation import inbound_handle
+from followup.services.escalations import escalation_step_run
+from followup.services.messages import message_send, messages_send, messages_send_together
 
 
 @shared_task(name="followup.send_message")
@@ -26,12 +26,12 @@ def handle_inbound(inbound_id: int) -> str:
     MessageSid is unique, and a handled message is never handled again). The replies it queues
     (the next question) are sent by this task once the handling has committed; a reply it could
     not send is a pending row the sweep sends."""
-    with sends_together(here=True):
-        return handle_inbound_service(inbound_id)
+    with messages_send_together(here=True):
+        return inbound_handle(inbound_id)
 
 
 @shared_task(name="followup.escalate")
 def escalate(step_id: int) -> int:
     """Run one escalation step (a page of one flag at one level and round). At most once: the
     step row is claimed under a lock and marked done in the same transaction."""
-    return run_step(step_id)
+    return escalation_step_run(step_id)

@@ -14,8 +14,8 @@ from followup.clinical.phones import format_phone
 from followup.models import CheckIn
 from followup.services.web_checkin import (
     answers_so_far,
-    check_in_for_token,
     checkin_answer_web,
+    checkin_for_token,
 )
 
 
@@ -44,7 +44,7 @@ class PublicCheckInView(PublicView):
     )
     def get(self, request: Request, token: str) -> Response:
         """What to ask, and the answers given so far (by SMS, say). Never uses the token up."""
-        check_in = check_in_for_token(token)
+        check_in = checkin_for_token(token)
         instruments = []
         for code in check_in.instruments:
             instrument = get_instrument(code)

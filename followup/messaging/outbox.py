@@ -131,7 +131,7 @@ _collected: ContextVar[list[tuple[int, str | None]] | None] = ContextVar(
 def messages_collected() -> Iterator[list[tuple[int, str | None]]]:
     """Messages queued inside the block are collected, as ``(id, queue)``, instead of enqueued
     one by one: the caller sends them together once the block has committed
-    (``followup.services.messages.sends_together``)."""
+    (``followup.services.messages.messages_send_together``)."""
     collected: list[tuple[int, str | None]] = []
     token = _collected.set(collected)
     try:
@@ -285,11 +285,11 @@ def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
             default=F("provider_sid"),
         ),
     )
-    on_flag_timeline([message for message, _ in sent], Status.SENT)
+    page_events_record([message for message, _ in sent], Status.SENT)
     _release_followers([message.pk for message, _ in sent if message.purpose in LEADERS])
 
 
-def on_flag_timeline(messages: list[OutboundMessage], status: str) -> None:
+def page_events_record(messages: list[OutboundMessage], status: str) -> None:
     """A page's delivery belongs on its flag's timeline: paged whom, how, and what became of it."""
     events = [
         FlagEvent(
@@ -359,7 +359,7 @@ def _finish(message: OutboundMessage, status: str, *, error_code: str, error: st
         status=status, error_code=error_code, error_message=error[:500], updated_at=timezone.now()
     )
     message.error_code = error_code
-    on_flag_timeline([message], status)
+    page_events_record([message], status)
     _release_followers([message.pk])
 
 

@@ -6,7 +6,7 @@ every message sent, twice: each costs a read and a conditional update.
 
 from django.utils import timezone
 
-from followup.messaging.outbox import Status, on_flag_timeline
+from followup.messaging.outbox import Status, page_events_record
 from followup.models import OutboundMessage
 
 # Delivery statuses only move forward; Twilio's callbacks may arrive late, twice or reordered.
@@ -74,7 +74,7 @@ def message_status_update(
         return None
     if failed:
         message.error_code = error_code
-    on_flag_timeline([message], status)
+    page_events_record([message], status)
     return status
 
 

@@ -7,7 +7,7 @@ The log is append-only and hash-chained (``followup/models/audit.py``): each row
 ``content_hash`` is computed here from what it records, and the database links it to the row
 before. On PostgreSQL a trigger sets the links under an advisory lock, inside the INSERT itself
 (a bulk import's thousands of events stay one statement); elsewhere (SQLite, whose write
-transactions already run one at a time) they are set here. ``verify_chain`` walks the chain.
+transactions already run one at a time) they are set here. ``audit_chain_verify`` walks the chain.
 """
 
 import contextvars
@@ -155,7 +155,7 @@ def _rows() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def verify_chain(rows: Iterable[AuditEvent] | None = None) -> ChainReport:
+def audit_chain_verify(rows: Iterable[AuditEvent] | None = None) -> ChainReport:
     """Walks the chain from its first row; the first row whose content, position or links do
     not hold is the broken link (a row changed, removed, or put in)."""
     expected_prev, expected_seq, count = GENESIS_HASH, 1, 0

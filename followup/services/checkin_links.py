@@ -11,11 +11,11 @@ from django.urls import reverse
 SALT = "followup.check-in"
 
 
-def make_token(check_in_id: int) -> str:
+def checkin_token_make(check_in_id: int) -> str:
     return signing.dumps(check_in_id, salt=SALT, compress=False)
 
 
-def read_token(token: str) -> int | None:
+def checkin_token_read(token: str) -> int | None:
     try:
         value = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -23,5 +23,7 @@ def read_token(token: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def check_in_url(check_in_id: int) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("check-in-page", args=[make_token(check_in_id)])
+def checkin_url(check_in_id: int) -> str:
+    return settings.PUBLIC_BASE_URL + reverse(
+        "check-in-page", args=[checkin_token_make(check_in_id)]
+    )

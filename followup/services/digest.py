@@ -78,7 +78,7 @@ def digest_local_date(clinic: Clinic, now: dt.datetime) -> dt.date | None:
     return local.date() if local.time() >= DIGEST_TIME else None
 
 
-def digests_due(*, now: dt.datetime | None = None) -> int:
+def digests_send_due(*, now: dt.datetime | None = None) -> int:
     """Send the digest of each clinic whose 08:00 has passed today and that has none for today
     yet. Returns how many clinics' days were settled (sent, or recorded with nothing to say).
 

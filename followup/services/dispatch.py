@@ -20,9 +20,9 @@ from followup.jobs import enqueue
 from followup.messaging.outbox import messages_redrive
 from followup.models import CheckIn, InboundMessage, Response
 from followup.services import conversation
-from followup.services.escalations import steps_due
+from followup.services.escalations import escalation_steps_run_due
 from followup.services.inbound import HANDLE_TASK
-from followup.services.messages import sends_together
+from followup.services.messages import messages_send_together
 from followup.services.responses import response_finalise
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,11 @@ class Sweep:
     details: dict = field(default_factory=dict)
 
 
-def dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
+def checkins_dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     now = now or timezone.now()
     sweep = Sweep()
     # Pages first (their own tick on the pages queue runs them too; a step runs once).
-    sweep.escalations = steps_due(now=now)
+    sweep.escalations = escalation_steps_run_due(now=now)
     budget = OPEN_PER_SECOND * settings.DISPATCH_INTERVAL_SECONDS
     while budget > 0:
         claimed = _open_due_check_ins(now, sweep, limit=min(BATCH, budget))
@@ -89,7 +89,7 @@ def _quiet_until(check_in: CheckIn, now: dt.datetime) -> dt.datetime:
 
 def _open_due_check_ins(now: dt.datetime, sweep: Sweep, *, limit: int) -> int:
     # Each claim's first questions go out together once it commits, a few tasks per batch.
-    with sends_together(), transaction.atomic():
+    with messages_send_together(), transaction.atomic():
         due = _claim(
             CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, due_at__lte=now), limit
         )
@@ -107,13 +107,13 @@ def _open_due_check_ins(now: dt.datetime, sweep: Sweep, *, limit: int) -> int:
                 CheckIn.objects.filter(pk=check_in.pk).update(due_at=allowed, updated_at=now)
                 sweep.deferred += 1
                 continue
-            conversation.open_check_in(check_in, now=now)
+            conversation.checkin_open(check_in, now=now)
             sweep.opened += 1
     return len(due)
 
 
 def _remind(now: dt.datetime, sweep: Sweep) -> None:
-    with sends_together(), transaction.atomic():
+    with messages_send_together(), transaction.atomic():
         due = _claim(
             CheckIn.objects.filter(
                 status__in=OPEN,
@@ -131,7 +131,7 @@ def _remind(now: dt.datetime, sweep: Sweep) -> None:
                 continue
             CheckIn.objects.filter(pk=check_in.pk).update(reminded_at=now, updated_at=now)
             if not check_in.patient.opted_out:
-                conversation.send_reminder(check_in)
+                conversation.reminder_send(check_in)
                 sweep.reminded += 1
 
 

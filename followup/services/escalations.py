@@ -69,10 +69,10 @@ def escalation_start(flag: Flag, *, now: dt.datetime | None = None) -> bool:
     step = EscalationStep.objects.create(
         flag=flag, level=level, round=0 if last is None else last + 1, due_at=now
     )
-    return run_step(step.pk, now=now) > 0
+    return escalation_step_run(step.pk, now=now) > 0
 
 
-def run_step(step_id: int, *, now: dt.datetime | None = None) -> int:
+def escalation_step_run(step_id: int, *, now: dt.datetime | None = None) -> int:
     """Page one (flag, level, round), once, and schedule what follows. Returns the number of
     page messages queued."""
     now = now or timezone.now()
@@ -232,7 +232,7 @@ def _page_body(flag: Flag, channel: str, target: Target) -> str:
     )
 
 
-def steps_due(*, now: dt.datetime, limit: int = 200) -> int:
+def escalation_steps_run_due(*, now: dt.datetime, limit: int = 200) -> int:
     """The sweep: run every step that has come due (and any the fast path missed)."""
     due = list(
         EscalationStep.objects.filter(status=EscalationStep.Status.PENDING, due_at__lte=now)
@@ -240,11 +240,11 @@ def steps_due(*, now: dt.datetime, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for pk in due:
-        run_step(pk, now=now)
+        escalation_step_run(pk, now=now)
     return len(due)
 
 
-def escalate_now(flag_id: int) -> None:
+def escalation_advance(flag_id: int) -> None:
     """A page failed for good: do not wait out the timeout, page the next level now."""
     now = timezone.now()
     pending = EscalationStep.objects.filter(

@@ -36,7 +36,7 @@ class Fired:
     paged: bool = False
 
 
-def new_flag_code() -> str:
+def flag_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -86,7 +86,7 @@ def flag_raise(
                     patient=patient,
                     sender="" if patient is not None else sender,
                     response=response,
-                    code=new_flag_code(),
+                    code=flag_code_new(),
                     reason=trigger.reason,
                     priority=trigger.priority,
                     evidence=[evidence],

@@ -22,7 +22,7 @@ from followup.messaging.outbox import (
 from followup.messaging.status import message_status_update
 from followup.messaging.transports import OPTED_OUT_CODE
 from followup.models import CheckIn, OutboundMessage
-from followup.services.escalations import escalate_now
+from followup.services.escalations import escalation_advance
 from followup.services.patients import patient_opt_out
 
 # Messages whose failure leaves a check-in with no way to reach the patient.
@@ -44,12 +44,12 @@ def messages_send(message_ids: list[int]) -> Counter:
     for message in report.failed:
         if message.error_code == str(OPTED_OUT_CODE) and message.patient_id:
             patient_opt_out(patient=message.patient, source="carrier")
-        message_failed(message_id=message.pk)
+        message_failure_handle(message_id=message.pk)
     return report.counts
 
 
 @contextlib.contextmanager
-def sends_together(*, here: bool = False) -> Iterator[None]:
+def messages_send_together(*, here: bool = False) -> Iterator[None]:
     """Messages queued inside the block are sent together once it has committed: by one task per
     ``SEND_BATCH`` messages (per queue), or with ``here`` by this process, at once (a task that
     has just handled a reply sends the next question itself instead of queueing one more task;
@@ -80,18 +80,18 @@ def message_status_record(
         message_id=message_id, provider_status=provider_status, sid=sid, error_code=error_code
     )
     if status in (Status.UNDELIVERED, Status.FAILED):
-        message_failed(message_id=message_id)
+        message_failure_handle(message_id=message_id)
     return status is not None
 
 
-def message_failed(*, message_id: int) -> None:
+def message_failure_handle(*, message_id: int) -> None:
     """A message failed for good: a page escalates to the next level now, and a check-in whose
     opening message failed is undeliverable, and shows so on the dashboard."""
     message = OutboundMessage.objects.filter(pk=message_id).first()
     if message is None:
         return
     if message.purpose == "page" and message.flag_id:
-        escalate_now(message.flag_id)
+        escalation_advance(message.flag_id)
         return
     if message.check_in_id is None or message.purpose not in OPENING_PURPOSES:
         return

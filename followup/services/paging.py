@@ -1,5 +1,5 @@
 """What happens when a rule fires: the clinician is paged, and the patient gets the crisis
-message (CLINICAL.md). Called by ``followup.services.safety.rules_fired`` for every fired rule."""
+message (CLINICAL.md). Called by ``followup.services.safety.triggers_fire`` for every fired rule."""
 
 import logging
 
@@ -43,7 +43,7 @@ def flag_page(fired: Fired) -> bool:
                 flag=flag, kind="crisis_message_not_sent", detail={"why": "shared_number"}
             )
         else:
-            crisis_message(flag, clinician_told=paged)
+            crisis_message_send(flag, clinician_told=paged)
     return paged
 
 
@@ -77,7 +77,7 @@ def clarifies_unclear_reply(fired: Fired) -> bool:
     )
 
 
-def crisis_message(flag: Flag, *, clinician_told: bool) -> None:
+def crisis_message_send(flag: Flag, *, clinician_told: bool) -> None:
     """988, 911, the clinic's number and, only when a page really went out, that the on-call
     clinician is being told. Never echoes answers or scores. Not by SMS to a patient who sent
     STOP.

@@ -14,7 +14,7 @@ from followup.services.audit import audit_event, audit_record, audit_record_many
 from followup.services.checkins import checkin_schedule_at_enrolment
 from followup.services.sessions import (
     TREATMENT_STARTED,
-    planned_check_in,
+    checkin_planned,
     session_audit_detail,
     session_validate,
 )
@@ -201,7 +201,7 @@ def patients_import(
             for patient in patients:
                 session = by_patient.get(patient.pk)
                 if plan.enrolment_check_in:
-                    baseline = planned_check_in(
+                    baseline = checkin_planned(
                         patient=patient,
                         session=None,
                         item=plan_enrolment_check_in(now=now, timezone=patient.timezone),
@@ -214,7 +214,7 @@ def patients_import(
                 if session is not None:
                     # A new patient: no later session, and no live check-in holds a day.
                     planned[patient.pk] = [
-                        planned_check_in(patient=patient, session=session, item=item)
+                        checkin_planned(patient=patient, session=session, item=item)
                         for item in plan_check_ins(
                             occurred_at=session.occurred_at,
                             steps=plan.steps,

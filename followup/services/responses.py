@@ -8,7 +8,7 @@ from followup.clinical import rules
 from followup.clinical.instruments import score, validate_answers, validate_difficulty
 from followup.errors import Conflict
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 
 def previous_complete_total(
@@ -109,7 +109,7 @@ def response_record(
             channel=channel,
             submitted_at=submitted_at,
         )
-        fired = rules_fired(
+        fired = triggers_fire(
             patient=patient,
             triggers=rules.response_triggers(instrument, clean, previous, baseline),
             source=channel,
@@ -157,7 +157,7 @@ def response_finalise(*, response: Response) -> list[Flag]:
     response.save(
         update_fields=["total", "severity", "complete", "prorated", "submitted_at", "updated_at"]
     )
-    fired = rules_fired(
+    fired = triggers_fire(
         patient=response.patient, triggers=triggers, source=response.channel, response=response
     )
     return [event.flag for event in fired]

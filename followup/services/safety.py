@@ -1,6 +1,6 @@
 """Where the answer path hands a fired rule to the safety machinery.
 
-``rules_fired`` raises (or adds to) the flag of each trigger and then pages: the on-call
+``triggers_fire`` raises (or adds to) the flag of each trigger and then pages: the on-call
 clinician is paged and the patient gets the crisis message (``followup.services.paging``),
 exactly once per trigger, inside the transaction that stored the answer and the flag.
 """
@@ -29,7 +29,7 @@ def _page(fired: Fired) -> bool:
     return flag_page(fired)
 
 
-def rules_fired(
+def triggers_fire(
     *,
     patient: Patient | None,
     triggers: Iterable[Trigger],

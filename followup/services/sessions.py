@@ -101,7 +101,7 @@ def session_record(
             taken_dates=taken,
         )
         check_ins = CheckIn.objects.bulk_create(
-            planned_check_in(patient=patient, session=session, item=item) for item in planned
+            checkin_planned(patient=patient, session=session, item=item) for item in planned
         )
         audit_record(
             actor=actor,
@@ -137,7 +137,7 @@ def session_validate(*, occurred_at: dt.datetime, treatment: str, now: dt.dateti
         )
 
 
-def planned_check_in(
+def checkin_planned(
     *, patient: Patient, session: TreatmentSession | None, item: PlannedCheckIn
 ) -> CheckIn:
     """The row of one planned check-in, not yet saved."""

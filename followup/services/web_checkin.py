@@ -16,9 +16,9 @@ from followup.clinical.instruments import (
 )
 from followup.errors import Gone, NotFound, ValidationError
 from followup.models import CheckIn, Flag, OutboundMessage, Response
-from followup.services.checkin_links import read_token
+from followup.services.checkin_links import checkin_token_read
 from followup.services.responses import deterioration_references
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 OPEN = (CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
@@ -32,10 +32,10 @@ class Submitted:
     complete: bool = True
 
 
-def check_in_for_token(token: str, *, lock: bool = False) -> CheckIn:
+def checkin_for_token(token: str, *, lock: bool = False) -> CheckIn:
     """The open check-in a token names: 404 for a token we never made, 410 once it is used,
     expired or cancelled."""
-    check_in_id = read_token(token)
+    check_in_id = checkin_token_read(token)
     queryset = CheckIn.objects.select_related("patient__clinic")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
@@ -62,7 +62,7 @@ def checkin_submit_web(*, token: str, answers: Mapping[str, object]) -> Submitte
     """Submit every instrument of the check-in. All or nothing: a bad answer anywhere writes
     nothing; a second submission is a 410."""
     with transaction.atomic():
-        check_in = check_in_for_token(token, lock=True)
+        check_in = checkin_for_token(token, lock=True)
         clean = _validate(check_in, answers)
         now = timezone.now()
         responses = []
@@ -95,7 +95,7 @@ def checkin_submit_web(*, token: str, answers: Mapping[str, object]) -> Submitte
             if already_item9:  # raised when it was answered (SMS, a partial save): not twice
                 triggers = [t for t in triggers if t.reason != rules.SUICIDAL_IDEATION]
                 clinician_told = clinician_told or _clinician_told(check_in)
-            fired = rules_fired(
+            fired = triggers_fire(
                 patient=check_in.patient, triggers=triggers, source="web", response=response
             )
             clinician_told = clinician_told or any(
@@ -159,7 +159,7 @@ def checkin_answer_web(*, token: str, answers: Mapping[str, object]) -> Submitte
     nothing, once); an item left ``null`` keeps what was given as partial responses and leaves
     the link usable. Bad answers anywhere are refused and write nothing, either way."""
     with transaction.atomic():
-        check_in = check_in_for_token(token, lock=True)
+        check_in = checkin_for_token(token, lock=True)
         clean = _validate(check_in, answers, allow_partial=True)
         if all(None not in items for items, _ in clean.values()):
             return checkin_submit_web(token=token, answers=answers)
@@ -175,7 +175,7 @@ def checkin_save_partial_web(*, token: str, answers: Mapping[str, list[object]])
     answered 1-3 raises its flag at once even if the patient never finishes (CLINICAL.md).
     Values that are not valid answers are left out; the form shows what is missing."""
     with transaction.atomic():
-        check_in = check_in_for_token(token, lock=True)
+        check_in = checkin_for_token(token, lock=True)
         values: dict[str, list[int | None]] = {}
         for code in check_in.instruments:
             given = list(answers.get(code) or [])
@@ -224,7 +224,7 @@ def _save_partial(
             if new is not None and new != old
             for trigger in rules.answer_triggers(code, number, new)
         ] + rules.partial_triggers(code, merged, before)
-        fired = rules_fired(
+        fired = triggers_fire(
             patient=check_in.patient, triggers=triggers, source="web", response=response
         )
         crisis = crisis or (code == "phq9" and (merged[rules.SUICIDAL_IDEATION_ITEM - 1] or 0) >= 1)

@@ -14,7 +14,7 @@ from followup.errors import DomainError, Gone, NotFound
 from followup.models import CheckIn, Clinic
 from followup.services.web_checkin import (
     answers_so_far,
-    check_in_for_token,
+    checkin_for_token,
     checkin_save_partial_web,
     checkin_submit_web,
 )
@@ -73,7 +73,7 @@ def _gone(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        check_in = check_in_for_token(token)
+        check_in = checkin_for_token(token)
     except (NotFound, Gone) as exc:
         return _gone(request, exc)
     clinic = check_in.patient.clinic

@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.services.checkin_links import make_token
+from followup.services.checkin_links import checkin_token_make
 from followup.services.sessions import session_record
 
 GOOD = {
@@ -27,7 +27,7 @@ def token(pat: Patient) -> str:
     CheckIn.objects.filter(pk=check_ins[0].pk).update(
         status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72)
     )
-    return make_token(check_ins[0].pk)
+    return checkin_token_make(check_ins[0].pk)
 
 
 def submit(token: str, answers: dict) -> object:

@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from followup.models import Clinic, InboundMessage, Patient, Response
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
 from tests.support.concurrency import at_once
@@ -22,7 +22,7 @@ def test_the_same_webhook_five_times_at_once_stores_one_answer(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
     session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
-    dispatch_due()
+    checkins_dispatch_due()
     params = {
         "MessageSid": "SM" + "c" * 32,
         "AccountSid": twilio.account_sid,
@@ -60,7 +60,7 @@ def test_two_schedulers_at_once_send_each_check_in_once(
     for patient in patients:
         session_record(patient=patient, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
 
-    sweeps = at_once(2, dispatch_due)
+    sweeps = at_once(2, checkins_dispatch_due)
 
     assert sum(sweep.opened for sweep in sweeps) == 30
     assert Counter(m.params["To"] for m in twilio.messages) == Counter(p.phone for p in patients)
@@ -72,18 +72,18 @@ def test_two_escalation_ticks_at_once_page_each_level_once(
 ) -> None:
     from followup.clinical.rules import Trigger
     from followup.models import EscalationStep, Flag
-    from followup.services.escalations import steps_due
-    from followup.services.safety import rules_fired
+    from followup.services.escalations import escalation_steps_run_due
+    from followup.services.safety import triggers_fire
 
     trigger = Trigger("suicidal_ideation", "critical", {"instrument": "phq9", "item": 9})
     with time_machine.travel(NOW, tick=False):
-        rules_fired(patient=pat, triggers=[trigger], source="sms")
+        triggers_fire(patient=pat, triggers=[trigger], source="sms")
     flag = Flag.objects.get()
     first_round = len(twilio.requests)
 
     later = NOW + dt.timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        at_once(3, lambda: steps_due(now=later))
+        at_once(3, lambda: escalation_steps_run_due(now=later))
 
     assert EscalationStep.objects.filter(flag=flag, level=2, status="done").count() == 1
     # Level 2 has nobody on call: the gap pages the admin, by SMS and call, once.

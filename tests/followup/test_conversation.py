@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, InboundMessage, OutboundMessage, Patient, Response
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.sms import NOW, bodies, sign_and_post, text
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.
@@ -31,8 +31,8 @@ def due_check_in(as_alice: APIClient, pat: Patient) -> CheckIn:
 def test_a_due_check_in_sends_exactly_one_first_question_at_the_next_tick(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
-    dispatch_due()
-    dispatch_due()  # a second tick (or a second scheduler) sends nothing more
+    checkins_dispatch_due()
+    checkins_dispatch_due()  # a second tick (or a second scheduler) sends nothing more
 
     assert len(twilio.messages_to(pat.phone)) == 1
     first = bodies(twilio, pat)[0]
@@ -54,7 +54,7 @@ def test_a_due_check_in_sends_exactly_one_first_question_at_the_next_tick(
 def test_answering_every_question_by_sms_completes_the_check_in_with_the_right_totals(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
-    dispatch_due()
+    checkins_dispatch_due()
     phq9 = ["1", "2", "Several days", "3", "0", "nearly every day", "1", "0", "0"]
     gad7 = ["2", "2", "1", "not at all", "1", "3", "0"]
 
@@ -92,7 +92,7 @@ def test_answering_every_question_by_sms_completes_the_check_in_with_the_right_t
 def test_an_invalid_reply_gets_a_short_reprompt_and_the_same_question_waits(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
-    dispatch_due()
+    checkins_dispatch_due()
 
     text(twilio, pat, "7")
     text(twilio, pat, "not sure")
@@ -111,7 +111,7 @@ def test_an_invalid_reply_gets_a_short_reprompt_and_the_same_question_waits(
 def test_each_answer_is_stored_as_it_comes_and_item_9_counts_at_once(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
-    dispatch_due()
+    checkins_dispatch_due()
 
     for answer in ["0"] * 8 + ["2"]:
         text(twilio, pat, answer)
@@ -126,7 +126,7 @@ def test_each_answer_is_stored_as_it_comes_and_item_9_counts_at_once(
 def test_the_same_webhook_twice_stores_one_message_and_one_answer(
     twilio: object, celery_inline: list, due_check_in: CheckIn, pat: Patient
 ) -> None:
-    dispatch_due()
+    checkins_dispatch_due()
 
     for _ in range(5):
         text(twilio, pat, "2", sid="SM" + "d" * 32)

@@ -23,7 +23,7 @@ from followup.models import (
     Patient,
     Response,
 )
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.flags import make_patient
 from tests.support.sms import NOW, bodies, sign_and_post, text
 
@@ -53,7 +53,7 @@ def check_in(
         format="json",
     )
     assert response.status_code == 201
-    dispatch_due()
+    checkins_dispatch_due()
     return CheckIn.objects.get(pk=response.json()["check_ins"][0]["id"])
 
 

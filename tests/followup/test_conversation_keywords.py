@@ -7,7 +7,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Patient
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.sms import NOW, bodies, text
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.
@@ -27,13 +27,13 @@ def test_stop_stops_every_later_sms_and_start_resumes(
     twilio: object, celery_inline: list, as_alice: APIClient, pat: Patient
 ) -> None:
     ids = record_session(as_alice, pat, NOW - dt.timedelta(hours=25))
-    dispatch_due()
+    checkins_dispatch_due()
 
     text(twilio, pat, "stop")
     text(twilio, pat, "STOP")  # confirmed once
     text(twilio, pat, "1")  # an answer after STOP gets no next question
     with time_machine.travel(NOW + dt.timedelta(days=6, hours=1), tick=False):
-        dispatch_due()  # the +7 d check-in comes due while opted out
+        checkins_dispatch_due()  # the +7 d check-in comes due while opted out
 
     sent = bodies(twilio, pat)
     assert sent[1:] == [
@@ -46,7 +46,7 @@ def test_stop_stops_every_later_sms_and_start_resumes(
 
     with time_machine.travel(NOW + dt.timedelta(days=13, hours=1), tick=False):
         text(twilio, pat, "Start")
-        dispatch_due()  # the +14 d check-in goes out again
+        checkins_dispatch_due()  # the +14 d check-in goes out again
 
     sent = bodies(twilio, pat)
     assert sent[2] == (
@@ -84,7 +84,7 @@ def test_link_sends_the_web_link_of_the_check_in_in_progress(
     twilio: object, celery_inline: list, as_alice: APIClient, pat: Patient
 ) -> None:
     record_session(as_alice, pat, NOW - dt.timedelta(hours=25))
-    dispatch_due()
+    checkins_dispatch_due()
     text(twilio, pat, "2")
 
     text(twilio, pat, "link")

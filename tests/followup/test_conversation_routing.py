@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Clinic, Clinician, Flag, InboundMessage, OnCallShift, Patient
 from followup.services.clinics import clinician_create
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.patients import enrol
 from tests.support.sms import NOW, SHARED_NUMBER, bodies, text
 from tests.support.web import web_client
@@ -114,7 +114,7 @@ def test_each_clinic_sends_from_its_own_sender_and_the_rest_from_the_shared_one(
     )
     for client, patient in ((as_alice, pat), (as_mallory, other)):
         _session_yesterday(client, patient)
-    dispatch_due()
+    checkins_dispatch_due()
 
     assert [m.params["From"] for m in twilio.messages_to(pat.phone)] == [SHARED_NUMBER]
     assert [m.params["From"] for m in twilio.messages_to(other.phone)] == [HILLCREST_NUMBER]
@@ -200,7 +200,7 @@ def test_an_answer_on_the_shared_number_goes_to_the_record_with_a_check_in_open(
     (baseline,) = CheckIn.objects.filter(patient=twin)
     assert as_mallory.post(f"/api/v1/check-ins/{baseline.pk}/cancel/").status_code == 200
     _session_yesterday(as_alice, pat)
-    dispatch_due()
+    checkins_dispatch_due()
 
     text(twilio, pat, "2")
 

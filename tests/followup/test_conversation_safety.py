@@ -10,7 +10,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Clinician, Flag, OnCallShift, Patient, Response
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.sms import NOW, bodies, text
 
 # One clock for each test and its fixtures: NOW, unless a test moves it.
@@ -63,7 +63,7 @@ def check_in(
 ) -> CheckIn:
     """The +24 h check-in of a session yesterday, sent now: its first question is waiting."""
     first = record_session(as_alice, pat, NOW - 25 * HOUR)[0]
-    dispatch_due()
+    checkins_dispatch_due()
     return CheckIn.objects.get(pk=first)
 
 
@@ -237,14 +237,14 @@ def test_crisis_language_pages_in_every_state(
     later = NOW
     if state != "no_check_in":
         record_session(as_alice, pat, NOW - 25 * HOUR)
-        dispatch_due()
+        checkins_dispatch_due()
         text(twilio, pat, "1")
     if state == "opted_out":
         text(twilio, pat, "STOP")
     if state == "expired":
         later = NOW + 73 * HOUR
     with time_machine.travel(later, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         text(twilio, pat, "i dont want to be alive anymore, I want to kill myself")
 
     flag = Flag.objects.get(patient=pat)
@@ -314,7 +314,7 @@ def test_a_reply_after_the_check_in_closed_on_item_9_still_pages(
     stored: int | None,
 ) -> None:
     with time_machine.travel(NOW + 73 * HOUR, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         at_item_9.refresh_from_db()
         assert at_item_9.status == "expired"
         text(twilio, pat, reply)
@@ -331,7 +331,7 @@ def test_a_late_0_or_a_late_digit_elsewhere_is_a_message_to_read(
     twilio: object, pat: Patient, bob: Clinician, at_item_9: CheckIn
 ) -> None:
     with time_machine.travel(NOW + 73 * HOUR, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         text(twilio, pat, "0")
 
     assert Flag.objects.get(patient=pat).reason == "unread_message"
@@ -359,9 +359,9 @@ def test_a_newer_check_in_waits_until_the_older_ones_item_9_is_answered(
     with time_machine.travel(NOW + HOUR, tick=False):
         newer = record_session(as_alice, pat, NOW + HOUR)[0]
     with time_machine.travel(NOW + 5 * HOUR, tick=False):
-        dispatch_due()  # the older check-in's one reminder
+        checkins_dispatch_due()  # the older check-in's one reminder
     with time_machine.travel(NOW + 25 * HOUR, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         assert CheckIn.objects.get(pk=newer).status == "sent"
         # The older check-in's item 9 is asked again, not the newer one's first question.
         assert "9/16 Thoughts that you would be better off dead" in bodies(twilio, pat)[-1]

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, Response
 from followup.services import safety
-from followup.services.checkin_links import make_token
-from followup.services.dispatch import dispatch_due
+from followup.services.checkin_links import checkin_token_make
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.flags import Fired
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
@@ -47,7 +47,7 @@ def test_no_sms_without_consent(twilio: object, celery_inline: list, pat: Patien
     Patient.objects.filter(pk=pat.pk).update(sms_consent=False, sms_consent_at=None)
     check_in = due_now(pat)
 
-    dispatch_due()
+    checkins_dispatch_due()
 
     check_in.refresh_from_db()
     assert (check_in.status, check_in.undeliverable_reason) == ("undeliverable", "no_sms_consent")
@@ -60,12 +60,12 @@ def test_a_web_channel_patient_gets_the_link_by_sms(
     Patient.objects.filter(pk=pat.pk).update(channel="web")
     check_in = due_now(pat)
 
-    dispatch_due()
+    checkins_dispatch_due()
 
     (body,) = bodies(twilio, pat)
     assert body == (
         "Riverside Ketamine Clinic: your check-in is ready. It takes about 3 minutes: "
-        f"http://127.0.0.1:8000/c/{make_token(check_in.pk)}\nReply STOP to opt out."
+        f"http://127.0.0.1:8000/c/{checkin_token_make(check_in.pk)}\nReply STOP to opt out."
     )
     check_in.refresh_from_db()
     assert (check_in.status, check_in.channel) == ("sent", "web")
@@ -76,14 +76,14 @@ def test_an_unfinished_check_in_gets_one_reminder_then_expires_keeping_partial_a
 ) -> None:
     check_in = due_now(pat)
     with time_machine.travel(NOW, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         text(twilio, pat, "1")
         text(twilio, pat, "2")
     for hours in (4, 5, 30):
         with time_machine.travel(NOW + dt.timedelta(hours=hours), tick=False):
-            dispatch_due()
+            checkins_dispatch_due()
     with time_machine.travel(NOW + dt.timedelta(hours=72), tick=False):
-        sweep = dispatch_due()
+        sweep = checkins_dispatch_due()
 
     sent = bodies(twilio, pat)
     assert sum("a reminder" in body for body in sent) == 1
@@ -107,7 +107,7 @@ def test_the_safety_hook_runs_once_per_trigger(
     twilio: object, celery_inline: list, pat: Patient, fired: list
 ) -> None:
     check_in = due_now(pat)
-    dispatch_due()
+    checkins_dispatch_due()
 
     for answer in ["3", "3", "3", "3", "2", "2", "2", "2", "1"]:  # item 9 = 1, total 21
         text(twilio, pat, answer)
@@ -127,12 +127,12 @@ def test_item_9_by_sms_then_the_whole_form_on_the_web_pages_once(
     twilio: object, celery_inline: list, pat: Patient, fired: list
 ) -> None:
     check_in = due_now(pat)
-    dispatch_due()
+    checkins_dispatch_due()
     for answer in ["0"] * 8 + ["1"]:
         text(twilio, pat, answer)
 
     response = APIClient().post(
-        f"/api/v1/public/check-ins/{make_token(check_in.pk)}/responses/",
+        f"/api/v1/public/check-ins/{checkin_token_make(check_in.pk)}/responses/",
         {"answers": {"phq9": [0] * 8 + [1], "gad7": [0] * 7}},
         format="json",
     )
@@ -146,7 +146,7 @@ def test_items_1_to_8_by_sms_summing_24_raise_severe_depression_before_item_9(
     twilio: object, celery_inline: list, pat: Patient, fired: list
 ) -> None:
     check_in = due_now(pat)
-    dispatch_due()
+    checkins_dispatch_due()
 
     for answer in ["3"] * 6:  # 18
         text(twilio, pat, answer)
@@ -165,11 +165,11 @@ def test_items_1_to_8_by_sms_summing_24_raise_severe_depression_before_item_9(
 
 def expire_with_answers(twilio: object, patient: Patient, answers: list[str]) -> CheckIn:
     check_in = due_now(patient)
-    dispatch_due()
+    checkins_dispatch_due()
     for answer in answers:
         text(twilio, patient, answer)
     with time_machine.travel(NOW + dt.timedelta(hours=72), tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
     check_in.refresh_from_db()
     assert check_in.status == "expired"
     return check_in
@@ -251,7 +251,7 @@ def test_the_check_in_at_enrolment_goes_out_and_is_answered_by_sms(
 ) -> None:
     baseline = pat.check_ins.get(session=None)
 
-    dispatch_due()
+    checkins_dispatch_due()
     phq9 = ["2", "2", "1", "2", "1", "1", "1", "1", "0"]
     gad7 = ["1", "2", "1", "1", "0", "1", "1"]
     for answer in phq9 + gad7:
@@ -281,14 +281,14 @@ def test_the_check_in_at_enrolment_waits_for_the_morning(
     # 22:00 in Chicago: quiet hours.
     with time_machine.travel(NOW + dt.timedelta(hours=10), tick=False):
         night_owl = enrol(clinic, "Nia", "Owl", "+13125550177")
-        dispatch_due()
+        checkins_dispatch_due()
     morning = dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC)  # 08:00 in Chicago
     baseline = night_owl.check_ins.get(session=None)
 
     assert (baseline.status, baseline.due_at) == ("scheduled", morning)
     assert twilio.messages == []
     with time_machine.travel(morning, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
     assert len(bodies(twilio, night_owl)) == 1
 
 
@@ -297,7 +297,7 @@ def test_the_check_in_at_enrolment_is_undeliverable_without_consent(
 ) -> None:
     patient = enrol(clinic, "Nora", "Noconsent", "+13125550178", sms_consent=False)
 
-    dispatch_due()
+    checkins_dispatch_due()
 
     baseline = patient.check_ins.get(session=None)
     assert (baseline.status, baseline.undeliverable_reason) == ("undeliverable", "no_sms_consent")

@@ -10,7 +10,7 @@ from django.test import Client
 
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
 from followup.services.clinics import clinician_create
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.sessions import session_record
 from tests.support.cast import PASSWORD
 from tests.support.sms import NOW, bodies, sign_and_post, text
@@ -51,7 +51,7 @@ def mid_check_in(twilio: object, celery_inline: list, pat: Patient, rota: None) 
     with time_machine.travel(NOW - dt.timedelta(hours=25), tick=False):
         session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
     with time_machine.travel(NOW, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
         for answer in ["0"] * 8:
             text(twilio, pat, answer)
 
@@ -128,7 +128,7 @@ def test_nobody_acknowledges_so_level_2_then_the_last_level_repeats_until_an_ack
 
     def tick(minutes: float) -> None:
         with time_machine.travel(NOW + minutes * MINUTE, tick=False):
-            dispatch_due()
+            checkins_dispatch_due()
 
     tick(4.9)
     assert pages_to(twilio, carol.phone) == []
@@ -175,7 +175,7 @@ def test_twilio_failing_the_first_three_requests_delays_the_page_but_sends_it_on
 
     for seconds in (5, 20, 40, 60, 90):
         with time_machine.travel(NOW + dt.timedelta(seconds=seconds), tick=False):
-            dispatch_due()
+            checkins_dispatch_due()
 
     assert len(pages_to(twilio, bob.phone)) == 1
     assert len(calls_to(twilio, bob.phone)) == 1
@@ -190,7 +190,7 @@ def test_a_page_that_fails_for_good_pages_the_next_level_at_once(
     with time_machine.travel(NOW, tick=False):
         text(twilio, pat, "2")
     with time_machine.travel(NOW + dt.timedelta(seconds=10), tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
 
     assert len(pages_to(twilio, carol.phone)) == 1  # not after 5 minutes: now
     assert "escalated_early" in Flag.objects.get().events.values_list("kind", flat=True)
@@ -221,7 +221,7 @@ def test_a_rota_gap_pages_the_fallback_phones_and_shows_the_gap(
     policy.save()
     with time_machine.travel(NOW - dt.timedelta(hours=25), tick=False):
         session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
-    dispatch_due()
+    checkins_dispatch_due()
 
     text(twilio, pat, "I have been thinking about suicide")
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from followup.logs import mask_text
 from followup.models import CheckIn, OutboundMessage, Patient
-from followup.services.checkin_links import make_token
-from followup.services.dispatch import dispatch_due
+from followup.services.checkin_links import checkin_token_make
+from followup.services.dispatch import checkins_dispatch_due
 from tests.support.sms import NOW, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
@@ -60,7 +60,7 @@ def test_an_sms_round_trip_with_a_crisis_answer_logs_no_body_and_no_number(
     pat: Patient,
 ) -> None:
     check_in = due_check_in(as_alice, pat)
-    dispatch_due()
+    checkins_dispatch_due()
     for answer in ["1", "2", "1", "3", "0", "nearly every day", "1", "0", "2"]:
         text(twilio, pat, answer)
     text(twilio, pat, "I have been feeling hopeless all week")
@@ -81,20 +81,20 @@ def test_a_web_round_trip_and_a_stale_link_log_no_token(
     CheckIn.objects.filter(pk=check_in.pk).update(
         status="sent", sent_at=NOW, expires_at=NOW + dt.timedelta(hours=72)
     )
-    token = make_token(check_in.pk)
+    token = checkin_token_make(check_in.pk)
     browser = Client()
     answers = {f"phq9_{n}": "1" for n in range(1, 10)} | {f"gad7_{n}": "1" for n in range(1, 8)}
 
     assert browser.get(f"/c/{token}").status_code == 200
     assert browser.post(f"/c/{token}", answers).status_code == 200
     used = browser.get(f"/api/v1/public/check-ins/{token}/")
-    missing = browser.get(f"/c/{make_token(check_in.pk + 1000)}")
+    missing = browser.get(f"/c/{checkin_token_make(check_in.pk + 1000)}")
     forged = browser.get("/c/not-a-real-token:abc")
 
     assert (used.status_code, missing.status_code, forged.status_code) == (410, 404, 404)
     assert any(r.name == "django.request" for r in logs.records)  # Django logged the paths
     assert "/c/[masked]" in logs.text
-    assert_clean(logs.text, pat, token, "not-a-real-token", make_token(check_in.pk + 1000))
+    assert_clean(logs.text, pat, token, "not-a-real-token", checkin_token_make(check_in.pk + 1000))
 
 
 def test_a_console_send_logs_neither_the_text_nor_the_link(
@@ -117,7 +117,7 @@ def test_a_console_send_logs_neither_the_text_nor_the_link(
     patient = Patient.objects.get(pk=robin["id"])
     due_check_in(as_alice, patient)
 
-    dispatch_due()
+    checkins_dispatch_due()
 
     sent = OutboundMessage.objects.get(patient=patient, status="sent")
     assert "/c/" in sent.body

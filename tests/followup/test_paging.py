@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.sessions import session_record
 from tests.support.sms import NOW, bodies, sign_and_post, text
 
@@ -26,7 +26,7 @@ def at_item_9(twilio: object, celery_inline: list, pat: Patient) -> None:
     """Pat has answered PHQ-9 items 1-8 by SMS; item 9 is the question waiting."""
     with time_machine.travel(NOW - dt.timedelta(hours=25), tick=False):
         session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
-    dispatch_due()
+    checkins_dispatch_due()
     for answer in ["0"] * 8:
         text(twilio, pat, answer)
 

@@ -7,7 +7,7 @@ import time_machine
 
 from followup.clinical.quiet_hours import in_quiet_hours, next_allowed
 from followup.models import CheckIn, Patient
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.sessions import session_record
 
 UTC = dt.UTC
@@ -64,17 +64,17 @@ def test_a_patient_in_quiet_hours_gets_nothing_until_the_window_opens_across_dst
     first = check_ins[0]
 
     with time_machine.travel(at(2026, 3, 8, 5, 0), tick=False):
-        sweep = dispatch_due()
+        sweep = checkins_dispatch_due()
     first.refresh_from_db()
     assert (sweep.deferred, first.status) == (1, "scheduled")
     assert first.due_at == at(2026, 3, 8, 13, 0)  # 08:00 CDT, after the change
 
     with time_machine.travel(at(2026, 3, 8, 12, 59), tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
     assert twilio.messages_to(pat.phone) == []
 
     with time_machine.travel(at(2026, 3, 8, 13, 0), tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
     assert len(twilio.messages_to(pat.phone)) == 1
     assert CheckIn.objects.get(pk=first.pk).sent_at == at(2026, 3, 8, 13, 0)
 
@@ -88,15 +88,15 @@ def test_reminders_wait_for_the_morning_too(
     sent_at = at(2026, 11, 27, 0, 0)
     session_record(patient=pat, occurred_at=sent_at - dt.timedelta(hours=24), treatment="other")
     with time_machine.travel(sent_at, tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
 
     with time_machine.travel(sent_at + dt.timedelta(hours=4), tick=False):
-        dispatch_due()
+        checkins_dispatch_due()
     assert len(twilio.messages_to(pat.phone)) == 1
 
     with time_machine.travel(at(2026, 11, 27, 14, 0), tick=False):  # 08:00 CST
-        dispatch_due()
-        dispatch_due()
+        checkins_dispatch_due()
+        checkins_dispatch_due()
     sent = [m.params["Body"] for m in twilio.messages_to(pat.phone)]
     assert len(sent) == 2
     assert sent[1].startswith("Riverside Ketamine Clinic: a reminder, your check-in is not")

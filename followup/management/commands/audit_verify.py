@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from followup.services.audit import verify_chain
+from followup.services.audit import audit_chain_verify
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: object, **options: object) -> None:
-        report = verify_chain()
+        report = audit_chain_verify()
         if report.broken is not None:
             broken = report.broken
             raise CommandError(

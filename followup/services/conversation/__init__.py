@@ -11,8 +11,8 @@ stored the moment they arrive, so PHQ-9 item 9 reaches the flag rules before the
 - ``reading``: keywords, ACK, and how a trigger names its message.
 """
 
-from followup.services.conversation.inbound import handle_inbound
-from followup.services.conversation.outgoing import open_check_in, send_reminder
+from followup.services.conversation.inbound import inbound_handle
+from followup.services.conversation.outgoing import checkin_open, reminder_send
 from followup.services.conversation.reading import keyword
 
-__all__ = ["handle_inbound", "keyword", "open_check_in", "send_reminder"]
+__all__ = ["checkin_open", "inbound_handle", "keyword", "reminder_send"]

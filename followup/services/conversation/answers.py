@@ -15,18 +15,18 @@ from followup.models import (
     Response,
 )
 from followup.services.conversation.outgoing import (
-    ask,
-    conversation_check_in,
+    checkin_in_conversation,
+    question_ask,
     question_sent,
-    say,
+    reply_send,
 )
 from followup.services.responses import deterioration_references
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 logger = logging.getLogger(__name__)
 
 
-def answer(check_in: CheckIn, value: int, key: str, *, inbound: int | None = None) -> None:
+def answer_record(check_in: CheckIn, value: int, key: str, *, inbound: int | None = None) -> None:
     """Store ``value`` for the waiting question. ``inbound`` is the text it came in (its id names
     an item-9 trigger, so one already raised for it at intake is not raised again)."""
     code, item = check_in.current_instrument, check_in.current_item
@@ -54,7 +54,7 @@ def answer(check_in: CheckIn, value: int, key: str, *, inbound: int | None = Non
             _clarified_as_0(check_in)
     # Answered items that already reach a severe total count now too, before the last one.
     triggers += rules.partial_triggers(code, answers, before)
-    rules_fired(patient=check_in.patient, triggers=triggers, source="sms", response=response)
+    triggers_fire(patient=check_in.patient, triggers=triggers, source="sms", response=response)
     if item < instrument.item_count:
         _move(check_in, code, item + 1)
         return
@@ -69,11 +69,13 @@ def answer(check_in: CheckIn, value: int, key: str, *, inbound: int | None = Non
     check_in.current_instrument = ""
     check_in.current_item = None
     check_in.save()
-    thanks = say(check_in.patient, f"check-in:{check_in.pk}:thanks", "thanks", check_in=check_in)
-    # A newer check-in held behind this one (``open_check_in``) begins now.
-    following = conversation_check_in(check_in.patient, exclude=check_in.pk)
+    thanks = reply_send(
+        check_in.patient, f"check-in:{check_in.pk}:thanks", "thanks", check_in=check_in
+    )
+    # A newer check-in held behind this one (``checkin_open``) begins now.
+    following = checkin_in_conversation(check_in.patient, exclude=check_in.pk)
     if following is not None:
-        ask(
+        question_ask(
             following,
             following.current_instrument,
             following.current_item,
@@ -107,7 +109,7 @@ def _move(check_in: CheckIn, code: str, item: int) -> None:
     check_in.current_instrument = code
     check_in.current_item = item
     check_in.save(update_fields=["status", "current_instrument", "current_item", "updated_at"])
-    ask(check_in, code, item)
+    question_ask(check_in, code, item)
 
 
 def _complete_response(response: Response) -> None:
@@ -127,4 +129,4 @@ def _complete_response(response: Response) -> None:
         for t in rules.response_triggers(response.instrument, response.answers, previous, baseline)
         if t.reason != rules.SUICIDAL_IDEATION
     ]
-    rules_fired(patient=response.patient, triggers=triggers, source="sms", response=response)
+    triggers_fire(patient=response.patient, triggers=triggers, source="sms", response=response)

@@ -24,30 +24,30 @@ from followup.models import (
     Patient,
     Response,
 )
-from followup.services.checkin_links import check_in_url
-from followup.services.conversation.answers import answer
+from followup.services.checkin_links import checkin_url
+from followup.services.conversation.answers import answer_record
 from followup.services.conversation.outgoing import (
     OPEN,
-    ask,
+    checkins_open_of,
     crisis_pending,
-    open_check_ins,
+    question_ask,
     question_count,
     question_key,
     question_number,
     question_sent,
-    say,
+    reply_send,
 )
 from followup.services.conversation.reading import ACK, about, crisis_triggers, keyword
 from followup.services.conversation.routing import every_clinic_told, patients_texting
-from followup.services.conversation.strangers import from_unknown_sender
+from followup.services.conversation.strangers import stranger_text_handle
 from followup.services.flags import flag_acknowledge
 from followup.services.patients import patient_opt_in, patient_opt_out
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 logger = logging.getLogger(__name__)
 
 
-def handle_inbound(inbound_id: int) -> str:
+def inbound_handle(inbound_id: int) -> str:
     """Handle a stored inbound SMS, and any earlier ones of the same sender still waiting, in
     the order they arrived. Idempotent: a message is handled once (its status says so)."""
     first = InboundMessage.objects.filter(pk=inbound_id).first()
@@ -74,7 +74,7 @@ def handle_inbound(inbound_id: int) -> str:
             if patient is None:
                 message.status = (
                     InboundMessage.Status.HANDLED
-                    if from_unknown_sender(message)
+                    if stranger_text_handle(message)
                     else InboundMessage.Status.IGNORED
                 )
             else:
@@ -136,31 +136,31 @@ def _handle(patient: Patient, message: InboundMessage, others: list[Patient]) ->
         changed = [p for p in (patient, *others) if patient_opt_out(patient=p, source="sms")]
         if changed:
             patient.opted_out = True
-            say(patient, f"{key}:stop", "stop", purpose="stop_confirmation")
+            reply_send(patient, f"{key}:stop", "stop", purpose="stop_confirmation")
         return
     if word == "start":
         changed = [p for p in (patient, *others) if patient_opt_in(patient=p, source="sms")]
         if changed:
             patient.opted_out = False
-            say(patient, f"{key}:start", "start")
+            reply_send(patient, f"{key}:start", "start")
         return
     if word == "help":
-        say(patient, f"{key}:help", "help")
+        reply_send(patient, f"{key}:help", "help")
         return
-    open_now = open_check_ins(patient)
+    open_now = checkins_open_of(patient)
     check_in = next((c for c in open_now if c.current_instrument), None)
     if word == "link":
         target = check_in or (open_now[0] if open_now else None)
         if target is not None:
-            say(patient, f"{key}:link", "link", check_in=target, url=check_in_url(target.pk))
+            reply_send(patient, f"{key}:link", "link", check_in=target, url=checkin_url(target.pk))
         else:
-            say(patient, f"{key}:link", "no_check_in")
+            reply_send(patient, f"{key}:link", "no_check_in")
         return
     if check_in is not None and not question_sent(check_in):
         # Held behind an older check-in that has closed since: this text answered the older
         # one's question, late. Then this check-in begins.
         _outside_check_in(patient, message, key)
-        ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
+        question_ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
         return
     if check_in is not None:
         _in_check_in(patient, check_in, message, key)
@@ -173,7 +173,7 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
     instrument = get_instrument(code)
     value = parse_answer(message.body)
     if value is not None:
-        answer(check_in, value, key, inbound=message.pk)
+        answer_record(check_in, value, key, inbound=message.pk)
         return
     number = question_number(check_in, code, item)
     count = question_count(check_in)
@@ -183,8 +183,8 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
         # item 9; its exact answer is stored as usual and does not page again (``paging``).
         response = Response.objects.filter(check_in=check_in, instrument=code).first()
         triggers = about(rules.item_9_reply_triggers(message.body), message, check_in=check_in.pk)
-        rules_fired(patient=patient, triggers=triggers, source="sms", response=response)
-        say(
+        triggers_fire(patient=patient, triggers=triggers, source="sms", response=response)
+        reply_send(
             patient,
             f"{key}:exact",
             "item9_exact",
@@ -197,15 +197,15 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
         return
     crisis = about(crisis_triggers(message.body), message)
     if crisis:
-        rules_fired(patient=patient, triggers=crisis, source="sms")
+        triggers_fire(patient=patient, triggers=crisis, source="sms")
     elif not (looks_like_answer(message.body) or is_pleasantry(message.body)):
         # Words for the clinic to read: said so, and how to answer the waiting question.
-        rules_fired(
+        triggers_fire(
             patient=patient,
             triggers=about(rules.unread_message_triggers(), message),
             source="sms",
         )
-        say(
+        reply_send(
             patient,
             f"{key}:unread",
             "unread_in_check_in",
@@ -215,7 +215,7 @@ def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, k
             options=instrument.options,
         )
         return
-    say(
+    reply_send(
         patient,
         f"{key}:reprompt",
         "reprompt",
@@ -234,11 +234,11 @@ def _outside_check_in(patient: Patient, message: InboundMessage, key: str) -> No
         return
     crisis = about(crisis_triggers(body), message)
     if crisis:
-        rules_fired(patient=patient, triggers=crisis, source="sms")
+        triggers_fire(patient=patient, triggers=crisis, source="sms")
         return
     if is_pleasantry(body):
         return
-    rules_fired(
+    triggers_fire(
         patient=patient,
         triggers=about(
             rules.unread_message_triggers(),
@@ -248,11 +248,11 @@ def _outside_check_in(patient: Patient, message: InboundMessage, key: str) -> No
         source="sms",
     )
     if closed is not None and looks_like_answer(body):
-        say(patient, f"check-in:{closed.pk}:closed", "check_in_closed", check_in=closed)
+        reply_send(patient, f"check-in:{closed.pk}:closed", "check_in_closed", check_in=closed)
         return
     # An acknowledgement at most once a day: the patient is not left wondering, nor flooded.
     today = timezone.localdate(timezone=_zone(patient))
-    say(patient, f"patient:{patient.pk}:unread:{today.isoformat()}", "unread")
+    reply_send(patient, f"patient:{patient.pk}:unread:{today.isoformat()}", "unread")
 
 
 def _zone(patient: Patient) -> ZoneInfo:
@@ -318,5 +318,5 @@ def _late_item_9(patient: Patient, closed: CheckIn, message: InboundMessage) -> 
     triggers = about(
         rules.item_9_reply_triggers(message.body), message, check_in=closed.pk, late=True
     )
-    rules_fired(patient=patient, triggers=triggers, source="sms", response=response)
+    triggers_fire(patient=patient, triggers=triggers, source="sms", response=response)
     return True

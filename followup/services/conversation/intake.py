@@ -6,7 +6,7 @@ behind a backlog of routine answers.
 
 The rules are the conversation's own, read the way ``inbound._handle`` reads the same text. The
 trigger is marked ``at_intake``; when the full handling of the message later fires the same
-reason for it, ``safety.rules_fired`` knows it by the message id and raises, pages and tells the
+reason for it, ``safety.triggers_fire`` knows it by the message id and raises, pages and tells the
 patient nothing twice (the answer is still stored, the next question or re-prompt still sent).
 """
 
@@ -24,8 +24,8 @@ from followup.services.conversation.inbound import LATE_WINDOW, recently_closed
 from followup.services.conversation.outgoing import OPEN, question_sent
 from followup.services.conversation.reading import ACK, about, keyword
 from followup.services.conversation.routing import every_clinic_told, patients_texting
-from followup.services.messages import sends_together
-from followup.services.safety import rules_fired
+from followup.services.messages import messages_send_together
+from followup.services.safety import triggers_fire
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +68,12 @@ def intake_read(message: InboundMessage) -> Intake:
     if not triggers:
         return Intake.ROUTINE
     marked = about(triggers, message, at_intake=True)
-    with sends_together(here=True), transaction.atomic():
+    with messages_send_together(here=True), transaction.atomic():
         # The flag, its first pages and the crisis message: all or none. Once committed, this
         # process sends them, before the webhook answers: a page does not wait for a worker
         # that a morning's backlog keeps busy (they are on the pages queue too, should this
         # process fail to send them).
-        rules_fired(patient=patient, triggers=marked, source="sms", response=response)
+        triggers_fire(patient=patient, triggers=marked, source="sms", response=response)
         # A number that patients of several clinics share: each of them pages too.
         every_clinic_told(message, patient, patients[1:])
     logger.info("inbound %s raised %s at intake", message.pk, [t.reason for t in marked])

@@ -15,7 +15,7 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
-from followup.services.checkin_links import check_in_url
+from followup.services.checkin_links import checkin_url
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def question_key(check_in: CheckIn, code: str, item_number: int) -> str:
     return f"check-in:{check_in.pk}:question:{code}:{item_number}"
 
 
-def ask(
+def question_ask(
     check_in: CheckIn,
     code: str,
     item_number: int,
@@ -93,7 +93,7 @@ def ask(
     )
 
 
-def say(
+def reply_send(
     patient: Patient,
     key: str,
     template: str,
@@ -122,7 +122,7 @@ def say(
     )
 
 
-def open_check_ins(patient: Patient) -> list[CheckIn]:
+def checkins_open_of(patient: Patient) -> list[CheckIn]:
     """The patient's open check-ins, oldest first (usually one)."""
     check_ins = list(
         CheckIn.objects.select_for_update()
@@ -134,11 +134,11 @@ def open_check_ins(patient: Patient) -> list[CheckIn]:
     return check_ins
 
 
-def conversation_check_in(
+def checkin_in_conversation(
     patient: Patient, *, exclude: int | None = None, lock: bool = True
 ) -> CheckIn | None:
     """The SMS check-in the patient's next reply answers: the oldest open one with a question
-    waiting (see ``open_check_in`` for why the oldest)."""
+    waiting (see ``checkin_open`` for why the oldest)."""
     queryset = CheckIn.objects.select_for_update() if lock else CheckIn.objects.all()
     queryset = queryset.filter(
         patient=patient, status__in=OPEN, expires_at__gt=timezone.now()
@@ -157,7 +157,7 @@ def question_sent(check_in: CheckIn) -> bool:
     return OutboundMessage.objects.filter(idempotency_key=key).exists()
 
 
-def open_check_in(check_in: CheckIn, *, now: dt.datetime) -> None:
+def checkin_open(check_in: CheckIn, *, now: dt.datetime) -> None:
     """Mark a due check-in sent and queue its first message (inside the dispatcher's claim)."""
     patient = check_in.patient
     plan = patient.clinic.follow_up_plan
@@ -171,17 +171,17 @@ def open_check_in(check_in: CheckIn, *, now: dt.datetime) -> None:
         check_in.current_item = 1
     check_in.save()
     if patient.channel == "sms":
-        older = conversation_check_in(patient, exclude=check_in.pk, lock=False)
+        older = checkin_in_conversation(patient, exclude=check_in.pk, lock=False)
         if older is None:
-            ask(check_in, check_in.current_instrument, 1, first=True)
+            question_ask(check_in, check_in.current_instrument, 1, first=True)
         else:
             # Two sessions close together leave two check-ins open. A reply answers the question
             # the patient read last, so one conversation runs at a time: the older check-in's
             # waiting question (perhaps PHQ-9 item 9) is asked again now, and this check-in's
-            # first question follows when that one is finished (``answer``), or when the older
-            # one has closed (``send_reminder``, or the patient's next text). Answering the newer
+            # first question follows when that one is finished (``answer_record``), or when the older
+            # one has closed (``reminder_send``, or the patient's next text). Answering the newer
             # one first would leave the older one's item 9 unasked, silently.
-            ask(
+            question_ask(
                 older,
                 older.current_instrument,
                 older.current_item,
@@ -189,31 +189,35 @@ def open_check_in(check_in: CheckIn, *, now: dt.datetime) -> None:
                 again=f"before:{check_in.pk}",
             )
     else:
-        say(
+        reply_send(
             patient,
             f"check-in:{check_in.pk}:web_link",
             "web_link",
             check_in=check_in,
-            url=check_in_url(check_in.pk),
+            url=checkin_url(check_in.pk),
         )
 
 
-def send_reminder(check_in: CheckIn) -> None:
+def reminder_send(check_in: CheckIn) -> None:
     if check_in.channel == "sms" and check_in.current_instrument:
         if not question_sent(check_in):
-            # Held behind an older check-in (``open_check_in``): once that one has closed, the
+            # Held behind an older check-in (``checkin_open``): once that one has closed, the
             # reminder is this check-in's first question itself.
-            current = conversation_check_in(check_in.patient, lock=False)
+            current = checkin_in_conversation(check_in.patient, lock=False)
             if current is None or current.pk == check_in.pk:
-                ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
+                question_ask(
+                    check_in, check_in.current_instrument, check_in.current_item, first=True
+                )
                 return
-        say(check_in.patient, f"check-in:{check_in.pk}:reminder", "reminder", check_in=check_in)
+        reply_send(
+            check_in.patient, f"check-in:{check_in.pk}:reminder", "reminder", check_in=check_in
+        )
     else:
-        say(
+        reply_send(
             check_in.patient,
             f"check-in:{check_in.pk}:reminder",
             "web_reminder",
             check_in=check_in,
             purpose="reminder",
-            url=check_in_url(check_in.pk),
+            url=checkin_url(check_in.pk),
         )

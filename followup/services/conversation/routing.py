@@ -13,7 +13,7 @@ import logging
 from followup.clinical import rules
 from followup.models import CheckIn, Clinic, Flag, FlagEvent, InboundMessage, Patient
 from followup.services.conversation.outgoing import OPEN
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def every_clinic_told(message: InboundMessage, patient: Patient, others: list[Pa
             if (other.pk, reason) not in done
         ]
         if triggers:
-            rules_fired(patient=other, triggers=triggers, source="sms")
+            triggers_fire(patient=other, triggers=triggers, source="sms")
             logger.info(
                 "inbound %s from a number shared by %s clinics: %s raised for patient %s too",
                 message.pk,

@@ -17,7 +17,7 @@ from followup.models import (
 from followup.services.conversation.reading import about, crisis_triggers
 from followup.services.conversation.routing import service_of
 from followup.services.paging import crisis_text
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def clinics_texted(to_number: str, service: str = "") -> list[Clinic]:
     )
 
 
-def from_unknown_sender(message: InboundMessage) -> bool:
+def stranger_text_handle(message: InboundMessage) -> bool:
     """Crisis language from a number that is no patient's raises a critical flag in the clinic
     it texted, naming the sender, and gets the crisis resources (at most once a day per
     number). Anything else stays ignored. Returns whether it was handled."""
@@ -51,7 +51,7 @@ def from_unknown_sender(message: InboundMessage) -> bool:
     fired = [
         event
         for clinic in clinics
-        for event in rules_fired(
+        for event in triggers_fire(
             patient=None, clinic=clinic, sender=message.from_number, triggers=triggers, source="sms"
         )
     ]

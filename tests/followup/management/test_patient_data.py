@@ -81,7 +81,7 @@ def test_export_prints_the_whole_record_as_json_and_is_audited(pat: Patient, his
 
 
 def test_erase_removes_identifying_data_and_keeps_the_scores(pat: Patient, history: dict) -> None:
-    open_check_ins = CheckIn.objects.filter(patient=pat, status="scheduled").count()
+    checkins_open_of = CheckIn.objects.filter(patient=pat, status="scheduled").count()
 
     out = run("patient_erase", str(pat.pk), "--yes")
 
@@ -100,7 +100,7 @@ def test_erase_removes_identifying_data_and_keeps_the_scores(pat: Patient, histo
     assert (outbound.body, outbound.to, outbound.status) == ("", pat.phone, "cancelled")
     event = AuditEvent.objects.get(action="patient.erase")
     assert event.patient == pat
-    assert event.detail["check_ins_cancelled"] == open_check_ins > 0
+    assert event.detail["check_ins_cancelled"] == checkins_open_of > 0
 
     exported = run("patient_export", str(pat.pk))
     for identifying in ("Jones", "3125550123", "worse since", "Hi Pat", "sister"):

@@ -13,7 +13,7 @@ from django.test import Client
 from config.celery import app
 from followup.messaging.outbox import SEND_BATCH, message_queue
 from followup.models import Clinic, InboundMessage, OutboundMessage, Patient
-from followup.services.dispatch import OPEN_PER_SECOND, dispatch_due
+from followup.services.dispatch import OPEN_PER_SECOND, checkins_dispatch_due
 from followup.services.messages import messages_send
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
@@ -61,7 +61,7 @@ def test_a_sweep_sends_its_first_questions_in_batches_each_once(
     patients = enrol_due(clinic, PATIENTS)
     celery_inline.clear()
 
-    sweep = dispatch_due()
+    sweep = checkins_dispatch_due()
 
     assert sweep.opened == PATIENTS
     batches = [args[0] for name, args, _ in celery_inline if name == "followup.send_messages"]
@@ -112,7 +112,7 @@ def test_a_handled_reply_sends_its_next_question_from_the_same_task(
     twilio: object, celery_inline: list, pat: Patient
 ) -> None:
     session_record(patient=pat, occurred_at=NOW - dt.timedelta(hours=25), treatment="other")
-    dispatch_due()
+    checkins_dispatch_due()
     celery_inline.clear()
 
     text(twilio, pat, "2")
@@ -146,7 +146,7 @@ def test_a_text_waiting_behind_a_backlog_is_enqueued_again_once_a_minute(
     def handles_enqueued_at(seconds: int) -> int:
         enqueued.clear()
         with time_machine.travel(NOW + dt.timedelta(seconds=seconds), tick=False):
-            dispatch_due()
+            checkins_dispatch_due()
         return enqueued.count("followup.handle_inbound")
 
     # Still waiting (a backlog, or its first enqueue was lost): again after 10 s, then once a
@@ -165,7 +165,7 @@ def test_a_morning_burst_goes_out_at_a_short_codes_pace(
     settings.DISPATCH_INTERVAL_SECONDS = 1
     enrol_due(clinic, OPEN_PER_SECOND + 15)
 
-    first, second = dispatch_due(), dispatch_due()
+    first, second = checkins_dispatch_due(), checkins_dispatch_due()
 
     assert (first.opened, second.opened) == (OPEN_PER_SECOND, 15)
     assert len(twilio.messages) == OPEN_PER_SECOND + 15

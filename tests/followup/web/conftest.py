@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from followup.models import Clinician, Flag, OnCallShift, Patient
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.support.flags import SI
 from tests.support.web import web_client
@@ -39,7 +39,7 @@ def paged_flag(
 ) -> Flag:
     """Pat answered 2 to PHQ-9 item 9: a critical flag, Bob paged by SMS and call (sent)."""
     with django_capture_on_commit_callbacks(execute=True):
-        return rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
+        return triggers_fire(patient=pat, triggers=[SI], source="sms")[0].flag
 
 
 @pytest.fixture

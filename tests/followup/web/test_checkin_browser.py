@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from followup.clinical.instruments import get_instrument
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.services.checkin_links import make_token
+from followup.services.checkin_links import checkin_token_make
 from followup.services.sessions import session_record
 from tests.support.browser import DESKTOP, PHONE, shot
 
@@ -70,7 +70,7 @@ def make_link(pat: Patient, live_server: object) -> Callable[[], tuple[CheckIn, 
             status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72), channel="web"
         )
         check_in = CheckIn.objects.get(pk=check_ins[0].pk)
-        return check_in, f"{live_server.url}/c/{make_token(check_in.pk)}"
+        return check_in, f"{live_server.url}/c/{checkin_token_make(check_in.pk)}"
 
     return make
 

@@ -6,11 +6,11 @@ from django.test import Client
 from django.utils import timezone
 
 from followup.models import CheckIn, Flag, Patient, Response
-from followup.services.checkin_links import make_token
+from followup.services.checkin_links import checkin_token_make
 from followup.services.sessions import session_record
 
 
-def open_check_in(patient: Patient) -> str:
+def checkin_open(patient: Patient) -> str:
     _, check_ins = session_record(
         patient=patient, occurred_at=timezone.now() - dt.timedelta(hours=25), treatment="other"
     )
@@ -18,13 +18,13 @@ def open_check_in(patient: Patient) -> str:
     CheckIn.objects.filter(pk=check_ins[0].pk).update(
         status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72)
     )
-    return make_token(check_ins[0].pk)
+    return checkin_token_make(check_ins[0].pk)
 
 
 def test_item_9_on_an_incomplete_form_raises_the_flag_and_shows_the_crisis_box(
     pat: Patient,
 ) -> None:
-    token = open_check_in(pat)
+    token = checkin_open(pat)
 
     page = Client().post(f"/c/{token}", {"phq9_1": "1", "phq9_9": "2"})
 
@@ -48,7 +48,7 @@ def test_item_9_on_an_incomplete_form_raises_the_flag_and_shows_the_crisis_box(
 
 
 def test_a_form_without_item_9_positive_shows_no_crisis_box(pat: Patient) -> None:
-    token = open_check_in(pat)
+    token = checkin_open(pat)
 
     page = Client().post(f"/c/{token}", {"phq9_1": "3"})
 
@@ -63,7 +63,7 @@ def test_the_patient_is_not_told_a_clinician_knows_when_nobody_could_be_paged(
     from followup.models import Clinician
 
     Clinician.objects.filter(clinic=pat.clinic).update(phone="")  # nobody to page at all
-    token = open_check_in(pat)
+    token = checkin_open(pat)
     answers = {f"phq9_{n}": "0" for n in range(1, 9)} | {"phq9_9": "1"}
     answers |= {f"gad7_{n}": "0" for n in range(1, 8)}
 
@@ -79,7 +79,7 @@ def test_the_patient_is_not_told_a_clinician_knows_when_nobody_could_be_paged(
 def test_saving_as_you_go_keeps_the_answers_and_brings_the_crisis_box_for_item_9(
     pat: Patient,
 ) -> None:
-    token = open_check_in(pat)
+    token = checkin_open(pat)
     client = Client()
 
     first = client.post(f"/c/{token}", {"phq9_1": "2", "autosave": "1"})
@@ -104,7 +104,7 @@ def test_saving_as_you_go_keeps_the_answers_and_brings_the_crisis_box_for_item_9
 
 
 def test_saving_as_you_go_never_completes_the_check_in(pat: Patient) -> None:
-    token = open_check_in(pat)
+    token = checkin_open(pat)
     answers = {f"phq9_{n}": "3" for n in range(1, 10)} | {f"gad7_{n}": "0" for n in range(1, 8)}
 
     saved = Client().post(f"/c/{token}", answers | {"phq9_9": "0", "autosave": "1"})
@@ -126,7 +126,7 @@ def test_saving_as_you_go_never_completes_the_check_in(pat: Patient) -> None:
 
 
 def test_saving_as_you_go_on_a_closed_link_is_refused(pat: Patient) -> None:
-    token = open_check_in(pat)
+    token = checkin_open(pat)
     CheckIn.objects.filter(status="sent").update(expires_at=timezone.now())
 
     saved = Client().post(f"/c/{token}", {"phq9_9": "3", "autosave": "1"})
@@ -141,7 +141,7 @@ def test_the_crisis_box_gives_the_clinics_own_number_to_call(pat: Patient) -> No
     Clinician.objects.filter(clinic=pat.clinic).update(phone="")  # nobody to page at all
     pat.clinic.phone = "+13125550142"
     pat.clinic.save()
-    token = open_check_in(pat)
+    token = checkin_open(pat)
 
     saved = Client().post(f"/c/{token}", {"phq9_9": "2", "autosave": "1"})
 

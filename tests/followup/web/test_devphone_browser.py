@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from followup.clinical.quiet_hours import daytime_zone
 from followup.models import Clinician, InboundMessage, Patient, Response
-from followup.services.dispatch import dispatch_due
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.sessions import session_record
 from tests.support.browser import PHONE, shot
 
@@ -32,7 +32,7 @@ def test_a_question_arrives_and_the_answer_goes_through_the_inbound_path(
     page.goto(f"{live_server.url}/dev/phone/{pat.pk}/")
     expect(page.get_by_text("No messages yet.")).to_be_visible()
 
-    dispatch_due()  # the scheduler's tick, while the thread is open
+    checkins_dispatch_due()  # the scheduler's tick, while the thread is open
 
     thread = page.locator("#thread")
     expect(thread).to_contain_text("1/16 Little interest or pleasure in doing things", timeout=5000)

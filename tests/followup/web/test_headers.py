@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from followup.models import CheckIn, Clinician, Patient
-from followup.services.checkin_links import make_token
+from followup.services.checkin_links import checkin_token_make
 from followup.services.sessions import session_record
 from tests.support.web import web_client
 
@@ -28,7 +28,7 @@ def check_in_token(pat: Patient) -> str:
     CheckIn.objects.filter(pk=check_ins[0].pk).update(
         status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72)
     )
-    return make_token(check_ins[0].pk)
+    return checkin_token_make(check_ins[0].pk)
 
 
 def test_pages_allow_only_their_own_scripts_and_styles(

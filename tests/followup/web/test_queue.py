@@ -26,10 +26,10 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
-from followup.services.checkin_links import make_token
-from followup.services.escalations import run_step
+from followup.services.checkin_links import checkin_token_make
+from followup.services.escalations import escalation_step_run
 from followup.services.responses import response_record
-from followup.services.safety import rules_fired
+from followup.services.safety import triggers_fire
 from followup.services.sessions import session_record
 from followup.services.web_checkin import checkin_answer_web
 from followup.web.dashboard.auth import ACTIVITY_KEY
@@ -207,13 +207,13 @@ def test_it_runs_a_bounded_number_of_queries_however_many_flags(
             assert client.get(QUEUE).status_code == 200
         return len(captured)
 
-    rules_fired(patient=make_patient(clinic, 1), triggers=[SI], source="sms")
+    triggers_fire(patient=make_patient(clinic, 1), triggers=[SI], source="sms")
     with_one = queries()
     for n in range(2, 31):
-        rules_fired(patient=make_patient(clinic, n), triggers=[SI, DEPRESSION], source="sms")
+        triggers_fire(patient=make_patient(clinic, n), triggers=[SI, DEPRESSION], source="sms")
         # Escalation rounds: more pages per flag must not mean more queries.
         for step in EscalationStep.objects.filter(status="pending"):
-            run_step(step.pk)
+            escalation_step_run(step.pk)
     assert OutboundMessage.objects.filter(purpose="page").count() > 100
 
     with django_assert_max_num_queries(with_one):
@@ -448,7 +448,7 @@ def test_it_says_which_score_a_deterioration_and_a_severe_sum_were_measured_agai
         status="sent", sent_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=3)
     )
     checkin_answer_web(
-        token=make_token(check_ins[0].pk),
+        token=checkin_token_make(check_ins[0].pk),
         answers={"phq9": [3] * 7 + [None, None], "gad7": [None] * 7},
     )
     worse = Flag.objects.get(patient=pat, reason="reliable_deterioration")
@@ -476,7 +476,7 @@ def test_it_tells_a_failed_page_and_the_escalation_in_words(
     sms = OutboundMessage.objects.get(flag=paged_flag, purpose="page", channel="sms")
     message_status_record(message_id=sms.pk, provider_status="undelivered", error_code="30003")
     for step in EscalationStep.objects.filter(flag=paged_flag, status="pending"):
-        run_step(step.pk)  # level 2: nobody on call there, so the admins are paged
+        escalation_step_run(step.pk)  # level 2: nobody on call there, so the admins are paged
 
     html = re.sub(
         r"\s+", " ", signed_in(bob).get(f"/dashboard/flags/{paged_flag.pk}/").content.decode()

@@ -177,9 +177,9 @@ def test_it_acknowledges_then_resolves_from_the_queue(
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
-    from followup.services.safety import rules_fired
+    from followup.services.safety import triggers_fire
 
-    flag = rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
+    flag = triggers_fire(patient=pat, triggers=[SI], source="sms")[0].flag
     page = open_queue(bob)
     row = page.locator(f"#flag-row-{flag.pk}")
 
@@ -290,13 +290,13 @@ def test_it_looks_right_at_desktop_and_phone_widths(
     celery_inline: list,
     console_errors: list[str],
 ) -> None:
-    from followup.services.safety import rules_fired
+    from followup.services.safety import triggers_fire
 
-    critical = rules_fired(patient=pat, triggers=[SI], source="sms")[0].flag
+    critical = triggers_fire(patient=pat, triggers=[SI], source="sms")[0].flag
     Flag.objects.filter(pk=critical.pk).update(created_at=timezone.now() - dt.timedelta(minutes=7))
     quiet = make_patient(clinic, 5, opted_out=False)
     Patient.objects.filter(pk=quiet.pk).update(opted_out=True, opted_out_at=timezone.now())
-    rules_fired(patient=quiet, triggers=[DEPRESSION], source="sms")
+    triggers_fire(patient=quiet, triggers=[DEPRESSION], source="sms")
     acked = raise_flag(make_patient(clinic, 6), ANXIETY, minutes_ago=125)
     Flag.objects.filter(pk=acked.pk).update(
         status="acknowledged", acknowledged_at=timezone.now(), acknowledged_by=alice

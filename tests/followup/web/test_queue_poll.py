@@ -27,7 +27,7 @@ from followup.models import (
     OutboundMessage,
     Patient,
 )
-from followup.services.escalations import run_step
+from followup.services.escalations import escalation_step_run
 from followup.services.messages import message_status_record
 from tests.support.flags import DEPRESSION, SI, WORSE, make_patient, raise_flag
 
@@ -85,7 +85,7 @@ def _page_failed_without_a_change_stamp(flag: Flag, bob: Clinician) -> None:
 
 def _paged_again(flag: Flag, bob: Clinician) -> None:
     for step in EscalationStep.objects.filter(flag=flag, status="pending"):
-        run_step(step.pk)  # level 2, nobody on call there: the admins, and a rota gap
+        escalation_step_run(step.pk)  # level 2, nobody on call there: the admins, and a rota gap
 
 
 def _rota_gap(flag: Flag, bob: Clinician) -> None:
