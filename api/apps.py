@@ -6,4 +6,6 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        from api import schema  # noqa: F401 - registers the schema's authentication schemes
+        # The schema's authentication extensions register themselves on import, which needs the
+        # app registry ready: Django's place for that is ready().
+        from api import schema  # noqa: F401, PLC0415

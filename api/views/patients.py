@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -36,8 +36,6 @@ class PatientFilter(filters.FilterSet):
         fields = ["channel", "opted_out"]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from django.db.models import Q
-
         return queryset.filter(
             Q(first_name__icontains=value)
             | Q(last_name__icontains=value)

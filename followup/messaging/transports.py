@@ -11,6 +11,10 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.crypto import get_random_string
+from requests import RequestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +91,6 @@ class TwilioTransport:
     """Twilio's REST API through the official client; ``TWILIO_API_BASE_URL`` for staging."""
 
     def __init__(self) -> None:
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
-
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID,
             settings.TWILIO_AUTH_TOKEN,
@@ -140,9 +141,6 @@ class TwilioTransport:
 
     @staticmethod
     def _guard(send: "callable") -> str:
-        from requests import RequestException
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
         try:
             return send()
         except TwilioRestException as exc:

@@ -1,6 +1,7 @@
 import re
 
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -93,8 +94,6 @@ def clinician_create(
 ) -> Clinician:
     """A clinician or admin of ``clinic``; an audit event names who made the account (``actor``,
     or nobody: a command run on the server, such as ``createclinic``)."""
-    from django.contrib.auth.password_validation import validate_password
-
     username = username.strip()
     if not username:
         raise ValidationError("A username is required.", field="username", code="required")

