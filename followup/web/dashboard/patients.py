@@ -25,14 +25,14 @@ from followup.services.audit import audit_record
 from followup.services.sessions import session_record
 from followup.text import storable
 from followup.web.dashboard.auth import admin_required, clinician_required
-from followup.web.dashboard.presenters.patient import (
+from followup.web.dashboard.presenters.patient_list import PAGE_SIZE, patient_list_page
+from followup.web.dashboard.presenters.patient_page import (
     chart_payload,
     course_facts,
     dressed,
     list_rows,
     session_rows,
 )
-from followup.web.dashboard.presenters.patient_list import PAGE_SIZE, patient_list_page
 from followup.web.dashboard.presenters.patient_record import (
     HISTORY_CAP,
     PatientRecord,

@@ -24,8 +24,7 @@ from followup.models import Flag
 from followup.services import flags as flag_services
 from followup.services.audit import audit_record
 from followup.web.dashboard.auth import POLL_HEADER, clinician_required, local_url
-from followup.web.dashboard.presenters import flag_detail, flag_queue
-from followup.web.dashboard.presenters import queue as queue_present
+from followup.web.dashboard.presenters import flag_detail, flag_queue, queue_markup
 
 # The browser's poll sends the version of the rows it shows; the same version gets a 204.
 VERSION_HEADER = "X-Followup-Queue-Version"
@@ -100,9 +99,9 @@ def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
 
 
 def _rows_context(request: HttpRequest, queue: flag_queue.Queue) -> dict:
-    """What the rows' template needs: each row's markup (see queue_present)."""
-    rows = queue_present.shown_rows(queue, _zone(request))
-    html = queue_present.rows_html(
+    """What the rows' template needs: each row's markup (see ``presenters.queue_markup``)."""
+    rows = queue_markup.shown_rows(queue, _zone(request))
+    html = queue_markup.rows_html(
         rows, csrf_input=csrf_input(request), queue_url=reverse("dashboard-queue")
     )
     return {"queue": queue, "rows": list(zip(rows, html, strict=True))}
@@ -132,7 +131,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     else:
         _audit_shown(request, queue)
         context = _rows_context(request, queue)
-        known = queue_present.rows_known(request.headers.get(queue_present.ROWS_HEADER))
+        known = queue_markup.rows_known(request.headers.get(queue_markup.ROWS_HEADER))
         if known and queue.rows:
             context["changed"] = [
                 html for row, html in context["rows"] if known.get(row.row.id) != row.version
