@@ -1,7 +1,7 @@
 """Shared plumbing for the benchmarks: a fresh PostgreSQL database, seeding, and the service's
 processes (web, worker, beat, private Redis) around an in-process FakeTwilio.
 
-The processes are started by ``tests.support.stack.Stack`` with its environment unchanged
+The processes are started by ``testkit.stack.Stack`` with its environment unchanged
 (SMS_BACKEND=twilio pointed at the fake, a private REDIS_URL, DISPATCH_INTERVAL_SECONDS=1 …);
 only the pool sizes are made configurable (and the WSGI app gunicorn serves, for load.py's
 floor). Nothing here changes how the service works.
@@ -317,7 +317,7 @@ def analyze_database() -> None:
 
 
 def _stack_class():
-    from tests.support.stack import Stack
+    from testkit.stack import Stack
 
     class BenchStack(Stack):
         """``Stack`` with configurable pools, a worker-ready wait and a teardown that never
@@ -446,7 +446,7 @@ def running_stack(
 ) -> Iterator[tuple[object, object]]:
     """(stack, fake twilio): the fake serving and Redis up; start web/worker/beat yourself.
     ``twilio``: a FakeTwilio (or subclass) not yet started, instead of a plain one."""
-    from tests.support.twilio_server import FakeTwilio
+    from testkit.twilio_server import FakeTwilio
 
     with twilio or FakeTwilio() as fake:
         stack_class = _stack_class()

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp) -> int:
-    from tests.support.stack import daytime_zone
+    from testkit.stack import daytime_zone
 
     bench.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()

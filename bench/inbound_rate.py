@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp) -> int:
-    from tests.support.stack import daytime_zone
+    from testkit.stack import daytime_zone
 
     bench.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace, tmp) -> int:
 
 def _prepare(args, seeded, twilio, stack) -> tuple[list[tuple[bytes, dict]], Counter]:
     """Every request body and signature up front, so the client spends its time sending."""
-    from tests.support.twilio_server import signed_post_headers
+    from testkit.twilio_server import signed_post_headers
 
     chooser = random.Random(args.random_seed)
     phones = sorted(seeded.phones)

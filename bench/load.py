@@ -394,7 +394,7 @@ def accepted_rows(section: Section, fired: dict, what: str) -> list[tuple[str, o
 
 def run(args: argparse.Namespace, tmp: Path) -> int:
     from followup.models import CheckIn, InboundMessage, OutboundMessage, Patient
-    from tests.support.stack import daytime_zone, free_port
+    from testkit.stack import daytime_zone, free_port
 
     bench.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()

@@ -130,7 +130,7 @@ def _watching_twilio(watched: set[str], first_question: str):
     watch (the on-call phone, the trial patients) and counts check-in first questions, so the
     trial loop never rescans thousands of recorded requests. ``Recorded.at`` is the fake's
     ``time.time()`` when the request has been read, before it is answered: the arrival."""
-    from tests.support.twilio_server import FakeTwilio
+    from testkit.twilio_server import FakeTwilio
 
     class WatchingTwilio(FakeTwilio):
         def __init__(self) -> None:
@@ -349,7 +349,7 @@ class Webhooks:
     """Signed inbound-SMS webhooks, the way Twilio posts them (a new connection each)."""
 
     def __init__(self, stack, twilio) -> None:
-        from tests.support.twilio_server import signed_post_headers
+        from testkit.twilio_server import signed_post_headers
 
         self._sign = signed_post_headers
         self.host = urlsplit(stack.web_url).netloc
@@ -657,7 +657,7 @@ def _crisis_missing(figures: dict) -> str:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> int:
-    from tests.support.stack import daytime_zone
+    from testkit.stack import daytime_zone
 
     bench.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()
