@@ -43,13 +43,6 @@ from _page_figures import (
 from _page_trials import Webhooks, pages_stack, run_trials
 
 from testkit import seeding
-from testkit.seeding import (
-    ON_CALL_PHONE,
-    acknowledge_flags,
-    hold_check_ins,
-    release_check_ins,
-    seed_trial_patients,
-)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/followup_bench_pages"
 
@@ -138,15 +131,15 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     zone = daytime_zone()
     started = time.monotonic()
     load = seeding.seed(args.checkins, zone=zone, mode=args.seed)
-    held = hold_check_ins(load.clinic_id)
+    held = seeding.hold_check_ins(load.clinic_id)
     idle_count = args.warmup + args.trials
-    trial = seed_trial_patients(idle_count + args.trials, zone)
+    trial = seeding.seed_trial_patients(idle_count + args.trials, zone)
     bench.analyze_database()
     bench.say(
         f"seeded {len(load.phones)} load patients ({len(held)} check-ins held back) and "
         f"{len(trial.phones)} trial patients in {zone} in {time.monotonic() - started:.1f} s"
     )
-    watched = {ON_CALL_PHONE, *trial.phones}
+    watched = {seeding.ON_CALL_PHONE, *trial.phones}
     with pages_stack(tmp, args, watched) as (stack, twilio):
         stack.start_web()
         stack.start_queue_worker("worker", "celery", args.concurrency)
@@ -178,7 +171,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         )
         idle_cpu = accounting.cpu_used(idle_cpu_before, accounting.cpu_snapshot(stack))
         idle_wall = time.time() - idle_started
-        acknowledged = acknowledge_flags(trial)
+        acknowledged = seeding.acknowledge_flags(trial)
         _wait_outbound_settled(timeout=60)
         bench.say(f"idle done; {acknowledged} flags acknowledged")
 
@@ -191,7 +184,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             return args.checkins - twilio.first_questions_sent(), broker.llen("celery")
 
         cpu_before = accounting.cpu_snapshot(stack)
-        released_at = release_check_ins(held)
+        released_at = seeding.release_check_ins(held)
         bench.say(f"released {len(held)} check-ins; waiting for the first to reach Twilio")
         bench.wait_until(lambda: twilio.first_questions_sent() > 0, "the first check-in", 60, 0.01)
         first_checkin_at = min(
