@@ -1,7 +1,7 @@
-"""Shared plumbing for the benchmarks: a fresh PostgreSQL database, seeding, and the service's
-processes (web, worker, beat, private Redis) around an in-process FakeTwilio.
+"""Shared plumbing for the benchmarks: arguments and output, a fresh PostgreSQL database, and the
+service's processes (web, worker, beat, private Redis) around an in-process FakeTwilio.
 
-The processes are started by ``tests.support.stack.Stack`` with its environment unchanged
+The processes are started by ``testkit.stack.Stack`` with its environment unchanged
 (SMS_BACKEND=twilio pointed at the fake, a private REDIS_URL, DISPATCH_INTERVAL_SECONDS=1 …);
 only the pool sizes are made configurable (and the WSGI app gunicorn serves, for load.py's
 floor). Nothing here changes how the service works.
@@ -9,9 +9,7 @@ floor). Nothing here changes how the service works.
 
 import argparse
 import contextlib
-import datetime as dt
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -19,9 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -154,158 +150,6 @@ def setup_django() -> None:
     django.setup()
 
 
-# Seeding --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seeded:
-    clinic_id: int
-    phones: dict[str, int]  # phone -> patient id
-    zone: str
-
-
-def phone_number(n: int) -> str:
-    return f"+1312{2_000_000 + n:07d}"
-
-
-def seed(
-    count: int,
-    *,
-    zone: str,
-    mode: str,
-    session_hours_ago: float = 25,
-    first: int = 0,
-    name: str = "Bench Clinic",
-) -> Seeded:
-    """``count`` SMS patients of one clinic, each with one session ``session_hours_ago``: the
-    rows ``patient_create`` and ``session_record`` would write (patient, session, the plan's
-    check-ins, audit events). ``mode='services'`` calls those services for real. Phone numbers
-    are ``phone_number(first)`` on: give each clinic of a run its own range."""
-    from django.utils import timezone
-
-    from followup.services.clinics import clinic_create
-
-    clinic = clinic_create(name=name, timezone="America/Chicago")
-    now = timezone.now()
-    occurred_at = now - dt.timedelta(hours=session_hours_ago)
-    numbers = range(first, first + count)
-    if mode == "services":
-        _seed_services(clinic, numbers, zone, occurred_at, now)
-    else:
-        _seed_bulk(clinic, numbers, zone, occurred_at, now)
-    from followup.models import Patient
-
-    phones = dict(Patient.objects.filter(clinic=clinic).values_list("phone", "pk"))
-    return Seeded(clinic_id=clinic.pk, phones=phones, zone=zone)
-
-
-def _seed_services(clinic, numbers: range, zone, occurred_at, now) -> None:
-    from followup.services.patients import patient_create
-    from followup.services.sessions import session_record
-
-    for n in numbers:
-        patient = patient_create(
-            clinic=clinic,
-            first_name=f"P{n}",
-            last_name="Bench",
-            phone=phone_number(n),
-            timezone=zone,
-            sms_consent=True,
-        )
-        session_record(patient=patient, occurred_at=occurred_at, treatment="iv_ketamine", now=now)
-
-
-def _seed_bulk(clinic, numbers: range, zone, occurred_at, now, batch: int = 1000) -> None:
-    from django.db import transaction
-
-    from followup.clinical.scheduling import plan_check_ins
-    from followup.models import AuditEvent, CheckIn, Patient, TreatmentSession
-
-    plan = clinic.follow_up_plan
-    # Every patient has the same zone and session time, so the same plan (as session_record
-    # computes it for a patient with no other session and no check-in yet).
-    planned = plan_check_ins(
-        occurred_at=occurred_at,
-        steps=plan.steps,
-        timezone=zone,
-        expire_after_hours=plan.expire_after_hours,
-        now=now,
-        next_session_at=None,
-        taken_dates=[],
-    )
-    for start in range(0, len(numbers), batch):
-        chunk = numbers[start : start + batch]
-        with transaction.atomic():
-            patients = Patient.objects.bulk_create(
-                Patient(
-                    clinic=clinic,
-                    first_name=f"P{n}",
-                    last_name="Bench",
-                    phone=phone_number(n),
-                    timezone=zone,
-                    channel="sms",
-                    language="en",
-                    sms_consent=True,
-                    sms_consent_at=now,
-                )
-                for n in chunk
-            )
-            sessions = TreatmentSession.objects.bulk_create(
-                TreatmentSession(patient=p, occurred_at=occurred_at, treatment="iv_ketamine")
-                for p in patients
-            )
-            check_ins = CheckIn.objects.bulk_create(
-                CheckIn(
-                    patient=session.patient,
-                    session=session,
-                    step=item.step,
-                    due_at=item.due_at,
-                    local_date=item.local_date,
-                    instruments=list(item.instruments),
-                    channel="sms",
-                )
-                for session in sessions
-                for item in planned
-            )
-            by_session: dict[int, list[int]] = {}
-            for check_in in check_ins:
-                by_session.setdefault(check_in.session_id, []).append(check_in.pk)
-            AuditEvent.objects.bulk_create(
-                [
-                    *(
-                        AuditEvent(
-                            clinic=clinic,
-                            action="patient.create",
-                            object_type="patient",
-                            object_id=str(p.pk),
-                            patient=p,
-                            detail={
-                                "fields": [
-                                    "first_name",
-                                    "last_name",
-                                    "phone",
-                                    "sms_consent",
-                                    "timezone",
-                                ]
-                            },
-                        )
-                        for p in patients
-                    ),
-                    *(
-                        AuditEvent(
-                            clinic=clinic,
-                            action="session.record",
-                            object_type="treatmentsession",
-                            object_id=str(s.pk),
-                            patient=s.patient,
-                            detail={"check_ins": by_session[s.pk], "superseded": []},
-                        )
-                        for s in sessions
-                    ),
-                ]
-            )
-
-
 def analyze_database() -> None:
     from django.db import connection
 
@@ -316,8 +160,8 @@ def analyze_database() -> None:
 # Processes ------------------------------------------------------------------------------------
 
 
-def _stack_class():
-    from tests.support.stack import Stack
+def stack_class():
+    from testkit.stack import Stack
 
     class BenchStack(Stack):
         """``Stack`` with configurable pools, a worker-ready wait and a teardown that never
@@ -446,11 +290,11 @@ def running_stack(
 ) -> Iterator[tuple[object, object]]:
     """(stack, fake twilio): the fake serving and Redis up; start web/worker/beat yourself.
     ``twilio``: a FakeTwilio (or subclass) not yet started, instead of a plain one."""
-    from tests.support.twilio_server import FakeTwilio
+    from testkit.twilio_server import FakeTwilio
 
     with twilio or FakeTwilio() as fake:
-        stack_class = _stack_class()
-        stack = stack_class(tmp, fake)
+        bench_stack = stack_class()
+        stack = bench_stack(tmp, fake)
         stack.worker_concurrency = concurrency
         stack.web_workers = web_workers
         stack.web_threads = web_threads
@@ -469,152 +313,3 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float, every=0
             return
         time.sleep(every)
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-# CPU accounting -------------------------------------------------------------------------------
-
-_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_stats() -> Iterator[tuple[int, str, int, float]]:
-    """(pid, comm, process group, CPU seconds used) of every live process."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
-        fields = raw[raw.rindex(")") + 2 :].split()
-        # fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-        yield int(entry.name), comm, int(fields[2]), (int(fields[11]) + int(fields[12])) / _TICKS
-
-
-def cpu_snapshot(stack: object) -> dict:
-    """CPU seconds used so far by every live process, labelled: the stack's processes (with
-    their pool children), the PostgreSQL backends serving the bench database, this process
-    (the load generator and the fake Twilio), anything else; and the whole machine's total."""
-    groups = {process.pid: name for name, process in stack.processes.items()}
-    database = " " + urlsplit(stack.env["DATABASE_URL"]).path.lstrip("/") + " "
-    processes: dict[int, tuple[str, float]] = {}
-    for pid, comm, pgrp, seconds in _proc_stats():
-        if pgrp in groups:
-            label = groups[pgrp]
-        elif pid == os.getpid():
-            label = "bench (client + fake Twilio)"
-        elif comm == "postgres" and database in _cmdline(pid):
-            label = "postgres"
-        else:
-            label = OTHER
-        processes[pid] = (label, seconds)
-    return {"processes": processes, MACHINE: _machine_busy()}
-
-
-def _cmdline(pid: int) -> str:
-    """A PostgreSQL backend's process title: 'postgres: 15/main: user db host(port) state'."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-MACHINE = "machine total"
-OTHER = "other processes"
-EXITED = "exited processes"
-
-
-def _machine_busy() -> float:
-    """CPU seconds the whole machine spent busy since boot (every core, /proc/stat)."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / _TICKS
-
-
-def machine_load(window: float = 3.0) -> float:
-    """Fraction of the machine's CPU capacity busy over ``window`` seconds."""
-    before = _machine_busy()
-    time.sleep(window)
-    return (_machine_busy() - before) / window / (os.cpu_count() or 1)
-
-
-def wait_for_quiet(max_wait: float, threshold: float = 0.15) -> float:
-    """Wait up to ``max_wait`` seconds for the machine to be mostly idle (someone else's test
-    run skews every figure); returns the load measured last."""
-    deadline = time.monotonic() + max_wait
-    load = machine_load()
-    while load > threshold and time.monotonic() < deadline:
-        say(f"machine {load:.0%} busy before the run; waiting for it to quieten")
-        load = machine_load()
-    if load > threshold:
-        say(f"WARNING: machine {load:.0%} busy before the run; figures will be noisy")
-    return load
-
-
-def cpu_used(before: dict, after: dict) -> dict[str, float]:
-    """CPU seconds per part between two snapshots. ``other processes``: live processes that are
-    not the benchmark's (someone else's test run: the figures are noisy). ``exited processes``:
-    the machine's busy time no live process accounts for, i.e. processes that ended in between;
-    with a Celery worker that is mostly its short-lived PostgreSQL backends (the worker opens
-    a new connection per task)."""
-    used: Counter = Counter()
-    for pid, (label, seconds) in after["processes"].items():
-        previous = before["processes"].get(pid)
-        used[label] += seconds - (previous[1] if previous and previous[0] == label else 0.0)
-    machine = after[MACHINE] - before[MACHINE]
-    used[EXITED] = max(0.0, machine - sum(used.values()))
-    used[MACHINE] = machine
-    return {k: round(v, 1) for k, v in sorted(used.items())}
-
-
-def noise(cpu: dict[str, float], wall: float) -> str:
-    """How much of the machine other (live, foreign) processes took during the measurement."""
-    share = cpu.get(OTHER, 0.0) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
-    return f"{share:.0%} of the CPU" + (
-        " (NOISY: re-run on a quiet machine)" if share > 0.1 else ""
-    )
-
-
-def pg_sessions() -> int:
-    """Connections opened to the bench database so far (pg_stat_database, PostgreSQL 14+)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_force_next_flush()")
-        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
-        return int(cursor.fetchone()[0])
-
-
-# Worker log -----------------------------------------------------------------------------------
-
-_TASK_DONE = re.compile(
-    r"Task (followup\.[a-z_]+)\[[0-9a-f-]+\] succeeded in [0-9.e-]+s: '?([^'\n]*)'?"
-)
-_TASK_NAME = re.compile(r"Task (followup\.[a-z_]+)\[")
-_DISCARDED = re.compile(r"Discarding revoked task: (followup\.[a-z_]+)\[")
-
-
-def task_outcomes(worker_log: str) -> Counter:
-    """(task, result) -> count, from the worker's INFO log. Dispatch results are dicts, so
-    only the task name is kept for them."""
-    counts: Counter = Counter()
-    for task, result in _TASK_DONE.findall(worker_log):
-        counts[(task, "ok" if result.startswith("{") else result)] += 1
-    return counts
-
-
-def task_problems(worker_log: str) -> Counter:
-    """(task, what) -> count for tasks that did not succeed: discarded before running (a
-    dispatch tick past its ``expires``), raised, or retried."""
-    counts: Counter = Counter()
-    for line in worker_log.splitlines():
-        name = _TASK_NAME.search(line) or _DISCARDED.search(line)
-        if not name or "succeeded in" in line or "Received task" in line:
-            continue
-        if "Discarding revoked task" in line:
-            counts[(name.group(1), "discarded (expired)")] += 1
-        elif "raised" in line:
-            counts[(name.group(1), "raised")] += 1
-        elif "retry" in line.lower():
-            counts[(name.group(1), "retry")] += 1
-    return counts

@@ -18,27 +18,21 @@ what is missing or duplicated against what the services write: both must be 0.
 
 import argparse
 import datetime as dt
-import http.client
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _accounting as accounting
 import _support as bench
+from _api_client import SESSION_HOURS_AGO, ZONE, Client, bulk_enrol, one_by_one, phone
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/followup_bench_api"
-ZONE = "America/Chicago"
-SESSION_HOURS_AGO = 25  # every step of the default plan is still to come or open
-IMPORT_PATH = "/api/v1/patients/import/"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -95,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> int:
-    bench.wait_for_quiet(args.wait_quiet)
+    accounting.wait_for_quiet(args.wait_quiet)
     token = _create_clinic()
     bench.analyze_database()
     with bench.running_stack(tmp, database_url=args.database_url, concurrency=1) as (stack, _):
@@ -107,10 +101,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         client = Client(host, token)
 
         bench.say(f"one by one: {args.patients} patients and sessions, {args.threads} threads")
-        cpu_before = bench.cpu_snapshot(stack)
+        cpu_before = accounting.cpu_snapshot(stack)
         profiler = _start_profiler(stack, args.profile_seconds, args.profile_format)
-        single = _one_by_one(client, args.patients, args.threads)
-        cpu_single = bench.cpu_used(cpu_before, bench.cpu_snapshot(stack))
+        single = one_by_one(client, args.patients, args.threads)
+        cpu_single = accounting.cpu_used(cpu_before, accounting.cpu_snapshot(stack))
         if profiler is not None:
             profiler.wait()
         single_check = _check(range(args.patients))
@@ -128,9 +122,9 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
                 f"bulk: {args.bulk} patients with sessions, {args.batch} per request, "
                 f"{args.bulk_threads} at once (web restarted)"
             )
-            cpu_before = bench.cpu_snapshot(stack)
-            bulk = _bulk(client, args.patients, args.bulk, args.batch, args.bulk_threads)
-            bulk["cpu"] = bench.cpu_used(cpu_before, bench.cpu_snapshot(stack))
+            cpu_before = accounting.cpu_snapshot(stack)
+            bulk = bulk_enrol(client, args.patients, args.bulk, args.batch, args.bulk_threads)
+            bulk["cpu"] = accounting.cpu_used(cpu_before, accounting.cpu_snapshot(stack))
             if bulk["available"]:
                 bulk_check = _check(range(args.patients, args.patients + args.bulk))
     print(_report(args, single, cpu_single, single_check, bulk, bulk_check))
@@ -226,144 +220,6 @@ def _start_profiler(stack: object, seconds: float, fmt: str) -> subprocess.Popen
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-# The client -----------------------------------------------------------------------------------
-
-
-def phone(n: int) -> str:
-    return f"+1312{2_000_000 + n:07d}"
-
-
-def patient_body(n: int) -> dict:
-    return {
-        "first_name": f"P{n}",
-        "last_name": "Bench",
-        "phone": phone(n),
-        "timezone": ZONE,
-        "channel": "sms",
-        "language": "en",
-        "sms_consent": True,
-    }
-
-
-class Client:
-    """JSON over one HTTP/1.1 connection per thread, reopened when the server closes it."""
-
-    def __init__(self, host: str, token: str) -> None:
-        self.host = host
-        self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-        self.local = threading.local()
-
-    def post(self, path: str, body: object, timeout: float = 30) -> tuple[int, object, float]:
-        payload = json.dumps(body).encode()
-        start = time.perf_counter()
-        for attempt in range(2):
-            connection = getattr(self.local, "connection", None)
-            if connection is None:
-                connection = self.local.connection = http.client.HTTPConnection(
-                    self.host, timeout=timeout
-                )
-            try:
-                connection.request("POST", path, body=payload, headers=self.headers)
-                response = connection.getresponse()
-                raw = response.read()
-            except (OSError, http.client.HTTPException):
-                # A kept-alive connection the server had closed: once more on a new one.
-                connection.close()
-                self.local.connection = None
-                if attempt:
-                    raise
-                continue
-            if response.will_close:
-                connection.close()
-                self.local.connection = None
-            elapsed = time.perf_counter() - start
-            try:
-                data = json.loads(raw) if raw else None
-            except ValueError:
-                data = raw[:200]
-            return response.status, data, elapsed
-        raise AssertionError("unreachable")
-
-
-def _one_by_one(client: Client, count: int, threads: int) -> dict:
-    occurred_at = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=SESSION_HOURS_AGO)).isoformat()
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    lock = threading.Lock()
-
-    def enrol(n: int) -> None:
-        status, body, elapsed = client.post("/api/v1/patients/", patient_body(n))
-        mine = [elapsed]
-        codes = [("patient", status)]
-        if status == 201:
-            session = {"patient": body["id"], "occurred_at": occurred_at, "treatment": "esketamine"}
-            status, _, elapsed = client.post("/api/v1/sessions/", session)
-            mine.append(elapsed)
-            codes.append(("session", status))
-        with lock:
-            latencies.extend(mine)
-            statuses.update(codes)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(enrol, range(count)))
-    seconds = time.perf_counter() - start
-    return {
-        "seconds": seconds,
-        "requests": len(latencies),
-        "per_second": len(latencies) / seconds,
-        "p50_ms": bench.percentile(latencies, 0.50) * 1000,
-        "p99_ms": bench.percentile(latencies, 0.99) * 1000,
-        "max_ms": max(latencies, default=float("nan")) * 1000,
-        "statuses": dict(statuses),
-        "ok": set(statuses) == {("patient", 201), ("session", 201)},
-    }
-
-
-def _bulk(client: Client, first: int, count: int, batch: int, threads: int) -> dict:
-    occurred_at = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=SESSION_HOURS_AGO)).isoformat()
-    session = {"occurred_at": occurred_at, "treatment": "esketamine"}
-    bodies = [
-        {
-            "patients": [
-                {**patient_body(n), "session": session}
-                for n in range(start, min(start + batch, first + count))
-            ]
-        }
-        for start in range(first, first + count, batch)
-    ]
-
-    def send(body: dict) -> tuple[int, object, float]:
-        return client.post(IMPORT_PATH, body, timeout=600)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        answers = list(pool.map(send, bodies))
-    seconds = time.perf_counter() - start
-    statuses = Counter(status for status, _, _ in answers)
-    if set(statuses) & {404, 405}:
-        return {"available": False, "statuses": dict(statuses)}
-    created = 0
-    for status, data, _ in answers:
-        if status == 201:
-            created += data["created"]
-        else:
-            # The code and the rows named, not the messages: they quote what was sent.
-            extra = data.get("extra", {}) if isinstance(data, dict) else {}
-            rows = sorted(extra.get("rows", {}), key=int)
-            code = data.get("code") if isinstance(data, dict) else None
-            bench.say(f"import refused: {status} {code}, rows {rows[:20]}")
-    return {
-        "available": True,
-        "seconds": seconds,
-        "requests": len(bodies),
-        "created": created,
-        "per_second": created / seconds,
-        "max_request_s": max(elapsed for _, _, elapsed in answers),
-        "statuses": dict(statuses),
-    }
 
 
 # Counting what was written --------------------------------------------------------------------
@@ -474,7 +330,7 @@ def _report(args, single, cpu_single, single_check, bulk, bulk_check) -> str:
         ),
         ("took (s)", f"{single['seconds']:.2f}"),
         (f"CPU s used in {single['seconds']:.0f} s", cpu_single),
-        ("other load during the run", bench.noise(cpu_single, single["seconds"])),
+        ("other load during the run", accounting.noise(cpu_single, single["seconds"])),
         ("rows", single_check["totals"]),
         ("missing / duplicated", _missing(single_check)),
     ]

@@ -1,7 +1,7 @@
 """How well and how fast the crisis-language detector reads patients' messages.
 
 Runs ``followup.clinical.crisis_language`` (the phrase tables and the trained reader) over the corpus in
-``tests/support/crisis_corpus.py`` and ``tests/support/crisis_rounds/`` and prints the share of
+``testkit/crisis_corpus/`` and its round files (``testkit/crisis_corpus/rounds/``) and prints the share of
 concerning messages flagged (sensitivity) and of benign ones flagged (false positives): by
 round, then by the kind of message the writers filed each under, then each round's
 "first-seen" figures (how the detector did on a round of new messages before it learned from
@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from followup.clinical.crisis_language import match_crisis_language, semantic  # noqa: E402
-from tests.support import crisis_corpus as corpus  # noqa: E402
+from testkit import crisis_corpus as corpus  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

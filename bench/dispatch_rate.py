@@ -16,7 +16,10 @@ import sys
 import time
 from collections import Counter
 
+import _accounting as accounting
 import _support as bench
+
+from testkit import seeding
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp) -> int:
-    from tests.support.stack import daytime_zone
+    from testkit.stack import daytime_zone
 
-    bench.wait_for_quiet(args.wait_quiet)
+    accounting.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()
     started = time.monotonic()
-    seeded = bench.seed(args.patients, zone=zone, mode=args.seed)
+    seeded = seeding.seed(args.patients, zone=zone, mode=args.seed)
     bench.analyze_database()
     bench.say(
         f"seeded {len(seeded.phones)} patients in {zone} ({args.seed}) in "
@@ -65,8 +68,8 @@ def run(args: argparse.Namespace, tmp) -> int:
     ):
         stack.start_worker()
         bench.say(f"worker ready (concurrency {args.concurrency}); starting beat")
-        cpu_before = bench.cpu_snapshot(stack)
-        sessions_before = bench.pg_sessions()
+        cpu_before = accounting.cpu_snapshot(stack)
+        sessions_before = accounting.pg_sessions()
         beat_started = time.time()
         stack.start_beat()
 
@@ -84,9 +87,9 @@ def run(args: argparse.Namespace, tmp) -> int:
                 bench.say(f"{count}/{len(seeded.phones)} first questions received")
                 last_report = time.monotonic()
             time.sleep(0.2)
-        cpu = bench.cpu_used(cpu_before, bench.cpu_snapshot(stack))
+        cpu = accounting.cpu_used(cpu_before, accounting.cpu_snapshot(stack))
         cpu_wall = time.time() - beat_started
-        sessions = bench.pg_sessions() - sessions_before
+        sessions = accounting.pg_sessions() - sessions_before
         bench.say(f"{reached()} patients reached; settling {args.settle:.0f} s")
         _settle(twilio, args.settle)
         messages = twilio.messages
@@ -94,8 +97,8 @@ def run(args: argparse.Namespace, tmp) -> int:
         connections = twilio.connections_accepted
 
     figures = _figures(seeded, messages, beat_started)
-    outcomes = bench.task_outcomes(worker_log)
-    problems = bench.task_problems(worker_log)
+    outcomes = accounting.task_outcomes(worker_log)
+    problems = accounting.task_problems(worker_log)
     figures["cpu"] = cpu
     figures["cpu_wall"] = cpu_wall
     figures["sessions"] = sessions
@@ -209,7 +212,7 @@ def _report(args, zone, f, outcomes, problems, connections, timed_out) -> str:
         ("connections to fake Twilio", connections),
         ("PostgreSQL connections opened", _per_task(f["sessions"], outcomes)),
         (f"CPU s used in {f['cpu_wall']:.0f} s wall ({os.cpu_count()} cores)", f["cpu"]),
-        ("other load during the run", bench.noise(f["cpu"], f["cpu_wall"])),
+        ("other load during the run", accounting.noise(f["cpu"], f["cpu_wall"])),
         ("verdict", "OK" if f["ok"] and not timed_out else "FAILED"),
     ]
     return bench.summary("dispatch_rate", rows)

@@ -23,7 +23,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode, urlsplit
 
+import _accounting as accounting
 import _support as bench
+
+from testkit import seeding
 
 PATH = "/twilio/sms/"
 TO_NUMBER = "+13125550100"
@@ -57,12 +60,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp) -> int:
-    from tests.support.stack import daytime_zone
+    from testkit.stack import daytime_zone
 
-    bench.wait_for_quiet(args.wait_quiet)
+    accounting.wait_for_quiet(args.wait_quiet)
     zone = daytime_zone()
     started = time.monotonic()
-    seeded = bench.seed(args.patients, zone=zone, mode=args.seed)
+    seeded = seeding.seed(args.patients, zone=zone, mode=args.seed)
     bench.analyze_database()
     bench.say(
         f"seeded {len(seeded.phones)} patients in {zone} ({args.seed}) in "
@@ -100,8 +103,8 @@ def run(args: argparse.Namespace, tmp) -> int:
         bench.say(f"{asked()} check-ins open; preparing {args.requests} signed webhooks")
 
         requests, per_patient = _prepare(args, seeded, twilio, stack)
-        cpu_before = bench.cpu_snapshot(stack)
-        sessions_before = bench.pg_sessions()
+        cpu_before = accounting.cpu_snapshot(stack)
+        sessions_before = accounting.pg_sessions()
         log_start = len(stack.log("worker"))
         bench.say(f"firing {len(requests)} webhooks from {args.threads} threads")
         fired = _fire(stack.web_url, requests, args.threads)
@@ -110,10 +113,10 @@ def run(args: argparse.Namespace, tmp) -> int:
             "waiting until every inbound message is handled"
         )
         drained, timed_out = _wait_handled(fired, args.timeout)
-        cpu = bench.cpu_used(cpu_before, bench.cpu_snapshot(stack))
+        cpu = accounting.cpu_used(cpu_before, accounting.cpu_snapshot(stack))
         cpu_wall = time.time() - fired["start"]
         replies_done = _wait_replies_sent(twilio, args.timeout)
-        sessions = bench.pg_sessions() - sessions_before
+        sessions = accounting.pg_sessions() - sessions_before
         outbound_after = len(twilio.messages)
         worker_log = stack.log("worker")[log_start:]
 
@@ -124,8 +127,8 @@ def run(args: argparse.Namespace, tmp) -> int:
         sessions=sessions,
         replies=outbound_after - outbound_before,
         replies_done=replies_done - fired["start"],
-        outcomes=bench.task_outcomes(worker_log),
-        problems=bench.task_problems(worker_log),
+        outcomes=accounting.task_outcomes(worker_log),
+        problems=accounting.task_problems(worker_log),
     )
     print(_report(args, zone, figures, timed_out))
     return 0 if figures["ok"] and not timed_out else 1
@@ -133,7 +136,7 @@ def run(args: argparse.Namespace, tmp) -> int:
 
 def _prepare(args, seeded, twilio, stack) -> tuple[list[tuple[bytes, dict]], Counter]:
     """Every request body and signature up front, so the client spends its time sending."""
-    from tests.support.twilio_server import signed_post_headers
+    from testkit.twilio_server import signed_post_headers
 
     chooser = random.Random(args.random_seed)
     phones = sorted(seeded.phones)
@@ -333,7 +336,7 @@ def _report(args, zone, f, timed_out) -> str:
         ("tasks not run / failed", dict(f["problems"]) or "none"),
         ("PostgreSQL connections opened", _per_task(f["sessions"], f["outcomes"])),
         (f"CPU s used in {f['cpu_wall']:.0f} s wall ({os.cpu_count()} cores)", f["cpu"]),
-        ("other load during the run", bench.noise(f["cpu"], f["cpu_wall"])),
+        ("other load during the run", accounting.noise(f["cpu"], f["cpu_wall"])),
         ("verdict", "OK" if f["ok"] and not timed_out else "FAILED"),
     ]
     return bench.summary("inbound_rate", rows)

@@ -285,7 +285,7 @@ def as_mallory(mallory: Clinician) -> APIClient:
 @pytest.fixture
 def twilio(settings: object) -> object:
     """Point the real ``twilio`` client at a Twilio-compatible server on loopback."""
-    from tests.support.twilio_server import FakeTwilio
+    from testkit.twilio_server import FakeTwilio
 
     with FakeTwilio() as server:
         settings.SMS_BACKEND = "twilio"

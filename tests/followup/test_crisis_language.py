@@ -36,7 +36,7 @@ from followup.clinical.crisis_language import (
     normalise,
 )
 from followup.clinical.crisis_language.drugs import DRUG_NAMES, is_drug_name
-from tests.support.crisis_corpus import (
+from testkit.crisis_corpus import (
     BENIGN,
     CONCERNING,
     TRUE_NEGATIVES,

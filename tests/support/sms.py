@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from followup.models import Patient
-from tests.support.twilio_server import signed_post_headers
+from testkit.twilio_server import signed_post_headers
 
 # Noon in Chicago (CST, UTC-6): inside the allowed window. Tests that use it pin the clock
 # there with ``@pytest.mark.time_machine(NOW, tick=False)``, fixtures included.

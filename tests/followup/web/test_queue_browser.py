@@ -30,9 +30,9 @@ from followup.models import (
     Response,
 )
 from followup.services.sessions import session_record
+from testkit.twilio_server import signed_post_headers
 from tests.support.browser import DESKTOP, PHONE, shot
 from tests.support.flags import ANXIETY, CRISIS, DEPRESSION, SI, WORSE, make_patient, raise_flag
-from tests.support.twilio_server import signed_post_headers
 from tests.support.web import web_client
 
 # live_server reads the database from its own thread

@@ -17,7 +17,7 @@ from django.db import connection
 
 from followup.clinical import quiet_hours
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
