@@ -257,7 +257,9 @@ class Seeder(Planning, PatientRows, FlagRows):
             ),
             "audit_events": Table(
                 m.AuditEvent,
-                _words("id clinic_id actor_id action object_type object_id patient_id at detail"),
+                _words(
+                    "id seq clinic_id actor_id action object_type object_id patient_id at detail"
+                ),
             ),
         }
 
