@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from followup.clinical import rules
 from followup.clinical.phones import format_phone
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
+from followup.jobs import Queue
+from followup.messaging.outbox import message_queue
 from followup.messaging.texts import render_sms
-from followup.models import Clinic, Flag, FlagEvent
+from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 from followup.services.escalations import escalation_start
 from followup.services.flags import Fired
 
@@ -30,7 +31,9 @@ def flag_page(fired: Fired) -> bool:
         # New danger on a flag someone already holds: it needs a new acknowledgement.
         flag.status = Flag.Status.OPEN
         flag.save(update_fields=["status"])
-        FlagEvent.objects.create(flag=flag, kind="reopened", detail={"reason": flag.reason})
+        FlagEvent.objects.create(
+            flag=flag, kind=FlagEvent.Kind.REOPENED, detail={"reason": flag.reason}
+        )
     paged = False
     if fired.created or critical:
         paged = escalation_start(flag)
@@ -40,7 +43,9 @@ def flag_page(fired: Fired) -> bool:
             # person has the crisis message of the clinic whose conversation it is, and one is
             # enough.
             FlagEvent.objects.create(
-                flag=flag, kind="crisis_message_not_sent", detail={"why": "shared_number"}
+                flag=flag,
+                kind=FlagEvent.Kind.CRISIS_MESSAGE_NOT_SENT,
+                detail={"why": "shared_number"},
             )
         else:
             crisis_message_send(flag, clinician_told=paged)
@@ -91,7 +96,7 @@ def crisis_message_send(flag: Flag, *, clinician_told: bool) -> None:
     if patient.opted_out or not patient.sms_consent:
         FlagEvent.objects.create(
             flag=flag,
-            kind="crisis_message_not_sent",
+            kind=FlagEvent.Kind.CRISIS_MESSAGE_NOT_SENT,
             detail={"why": "opted_out" if patient.opted_out else "no_sms_consent"},
         )
         return
@@ -99,16 +104,16 @@ def crisis_message_send(flag: Flag, *, clinician_told: bool) -> None:
         key=f"crisis:{flag.pk}:{len(flag.evidence)}",
         to=patient.phone,
         body=crisis_text(clinic, clinician_told=clinician_told),
-        purpose="crisis",
+        purpose=OutboundMessage.Purpose.CRISIS,
         clinic=clinic,
         patient=patient,
         flag=flag,
         # Urgent, like the pages: never behind a backlog of check-ins.
-        queue=PAGES_QUEUE,
+        queue=Queue.PAGES,
     )
     FlagEvent.objects.create(
         flag=flag,
-        kind="crisis_message",
+        kind=FlagEvent.Kind.CRISIS_MESSAGE,
         detail={
             "message": message.pk,
             "clinician_told": clinician_told,

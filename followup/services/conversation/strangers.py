@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followup.clinical import defaults
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
+from followup.jobs import Queue
+from followup.messaging.outbox import message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
     Clinic,
     InboundMessage,
+    OutboundMessage,
 )
 from followup.services.conversation.reading import about, crisis_triggers
 from followup.services.conversation.routing import service_of
@@ -73,9 +75,9 @@ def stranger_text_handle(message: InboundMessage) -> bool:
         key=f"unknown:{message.from_number}:crisis:{today.isoformat()}",
         to=message.from_number,
         body=body,
-        purpose="crisis",
+        purpose=OutboundMessage.Purpose.CRISIS,
         clinic=clinics[0],
-        queue=PAGES_QUEUE,
+        queue=Queue.PAGES,
     )
     logger.info("inbound %s from an unknown sender flagged in %s clinics", message.pk, len(clinics))
     return True
