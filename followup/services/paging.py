@@ -4,12 +4,13 @@ message (CLINICAL.md). Called by ``followup.services.safety.triggers_fire`` for 
 import logging
 
 from django.utils import timezone
+from django.utils.html import format_html
 
 from followup.clinical import rules
 from followup.clinical.phones import format_phone
 from followup.jobs import Queue
 from followup.messaging.outbox import message_queue
-from followup.messaging.texts import render_sms
+from followup.messaging.texts import CrisisText, crisis_render
 from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 from followup.services.escalations import escalation_start
 from followup.services.flags import Fired
@@ -52,18 +53,30 @@ def flag_page(fired: Fired) -> bool:
     return paged
 
 
-def crisis_text(clinic: Clinic, *, clinician_told: bool) -> str:
-    """The crisis message of ``clinic`` (CLINICAL.md): its crisis resources, the clinic's own
-    number when it has one, and that the on-call clinician is being told only when
-    ``clinician_told``. The one place its context is built, whoever sends it."""
-    return render_sms(
-        "crisis",
+def crisis_wording(
+    clinic: Clinic, *, clinician_told: bool, web: bool = False, html: bool = False
+) -> CrisisText:
+    """The crisis message of ``clinic`` (CLINICAL.md, ``sms/crisis.txt``): its crisis resources,
+    the clinic's own number when it has one (with ``html``, a link to call), and that the on-call
+    clinician is being told only when ``clinician_told``. The one place its context is built,
+    whoever shows it: the SMS, or with ``web`` the web check-in's crisis box and the API."""
+    phone = format_phone(clinic.phone, region=clinic.country) if clinic.phone else ""
+    if html and phone:
+        phone = format_html('<a href="tel:{}">{}</a>', clinic.phone, phone)
+    return crisis_render(
+        web=web,
+        html=html,
         clinic=clinic.name,
         crisis_line=clinic.crisis_line,
         emergency_line=clinic.emergency_line,
-        clinic_phone=format_phone(clinic.phone, region=clinic.country) if clinic.phone else "",
+        clinic_phone=phone,
         clinician_told=clinician_told,
     )
+
+
+def crisis_text(clinic: Clinic, *, clinician_told: bool) -> str:
+    """The crisis message of ``clinic`` as the SMS it sends."""
+    return crisis_wording(clinic, clinician_told=clinician_told).sms
 
 
 def clarifies_unclear_reply(fired: Fired) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from followup.clinical import defaults
 from followup.jobs import Queue
 from followup.messaging.outbox import message_queue
-from followup.messaging.texts import render_sms
+from followup.messaging.texts import crisis_render
 from followup.models import (
     Clinic,
     InboundMessage,
@@ -65,12 +65,9 @@ def stranger_text_handle(message: InboundMessage) -> bool:
         # on-call clinician is being told only when a page really went out.
         body = crisis_text(owner, clinician_told=any(event.paged for event in fired))
     else:
-        body = render_sms(
-            "crisis_resources",
-            clinic="",
-            crisis_line=defaults.CRISIS_LINE,
-            emergency_line=defaults.EMERGENCY_LINE,
-        )
+        body = crisis_render(
+            clinic="", crisis_line=defaults.CRISIS_LINE, emergency_line=defaults.EMERGENCY_LINE
+        ).sms
     message_queue(
         key=f"unknown:{message.from_number}:crisis:{today.isoformat()}",
         to=message.from_number,
