@@ -99,6 +99,11 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"Flag {self.code}"
 
+    @property
+    def is_paged(self) -> bool:
+        """Whether its priority pages the clinician on call (moderate ones wait on the queue)."""
+        return self.priority in self.PAGED_PRIORITIES
+
 
 class FlagEvent(models.Model):
     """One entry of a flag's timeline: raised, paged, delivered, acknowledged, resolved."""

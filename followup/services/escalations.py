@@ -49,14 +49,10 @@ class Target:
     why: str  # "on_call", "admin", "fallback"
 
 
-def pages(flag: Flag) -> bool:
-    return flag.priority in Flag.PAGED_PRIORITIES
-
-
 def escalation_start(flag: Flag, *, now: dt.datetime | None = None) -> bool:
     """Page for a new flag, or again for a new critical trigger of an open one. Runs inside the
     caller's transaction. Returns whether anyone was paged."""
-    if not pages(flag) or flag.status != Flag.Status.OPEN:
+    if not flag.is_paged or flag.status != Flag.Status.OPEN:
         return False
     now = now or timezone.now()
     level = max(flag.escalation_level, 1)

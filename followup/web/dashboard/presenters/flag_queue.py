@@ -236,7 +236,7 @@ SELECT
                 s.id, s.code, s.status, s.priority, s.reason, s.escalation_level, s.created_at,
                 s.acknowledged_at, s.triggers, s.patient_id, s.sender, p.first_name, p.last_name,
                 p.opted_out, a.first_name, a.last_name, a.username,
-                EXISTS (SELECT 1 FROM {event} e WHERE e.flag_id = s.id AND e.kind = 'rota_gap')
+                EXISTS (SELECT 1 FROM {event} e WHERE e.flag_id = s.id AND e.kind = '{rota_gap}')
             )::text, ',' ORDER BY s.id))
      FROM shown s
      LEFT JOIN {patient} p ON p.id = s.patient_id
@@ -247,7 +247,7 @@ SELECT
             )::text, ',' ORDER BY o.id))
      FROM {message} o
      LEFT JOIN {clinician} c ON c.id = o.clinician_id
-     WHERE o.flag_id IN (SELECT id FROM shown) AND o.purpose = 'page')
+     WHERE o.flag_id IN (SELECT id FROM shown) AND o.purpose = '{page}')
 """
 
 
@@ -269,6 +269,9 @@ def queue_version(*, clinic_id: int, limit: int = QUEUE_LIMIT) -> str:
         patient=Patient._meta.db_table,
         clinician=Clinician._meta.db_table,
         message=OutboundMessage._meta.db_table,
+        # Constants, written into the query as the partial index ``flagevent_rota_gap`` is.
+        rota_gap=FlagEvent.Kind.ROTA_GAP.value,
+        page=OutboundMessage.Purpose.PAGE.value,
     )
     params = [
         *shown_params,
