@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from followup.job_names import Job, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FOLLOWUP_VAR_DIR") or BASE_DIR / "var")
@@ -193,8 +194,11 @@ CELERY_DB_REUSE_MAX = 1_000_000
 # delays them: a reply that must page pages from the webhook (``conversation.intake``), and the
 # full handling of replies is routine work. A worker started without -Q consumes both, "pages"
 # first (the order here, kept by "queue_order_strategy" above).
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"pages": {"routing_key": "pages"}, "celery": {"routing_key": "celery"}}
+CELERY_TASK_DEFAULT_QUEUE = Queue.DEFAULT
+CELERY_TASK_QUEUES = {
+    Queue.PAGES: {"routing_key": Queue.PAGES},
+    Queue.DEFAULT: {"routing_key": Queue.DEFAULT},
+}
 
 DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 10, minimum=1)
 # A send claimed this long ago with no answer from Twilio was cut short (a dead worker).
@@ -209,21 +213,21 @@ PAGES_INTERVAL_SECONDS = min(DISPATCH_INTERVAL_SECONDS, 3)
 # twice or is missed does no harm. A tick that waited longer than one interval is stale.
 CELERY_BEAT_SCHEDULE = {
     "dispatch": {
-        "task": "followup.dispatch",
+        "task": Job.DISPATCH,
         "schedule": float(DISPATCH_INTERVAL_SECONDS),
         "options": {"expires": DISPATCH_INTERVAL_SECONDS},
     },
     # Escalations and stalled pages have their own tick on the pages queue: a backlog of
     # check-ins on the default queue never holds up the next level of a page.
     "escalations": {
-        "task": "followup.escalations",
+        "task": Job.ESCALATIONS,
         "schedule": float(PAGES_INTERVAL_SECONDS),
-        "options": {"expires": PAGES_INTERVAL_SECONDS, "queue": "pages"},
+        "options": {"expires": PAGES_INTERVAL_SECONDS, "queue": Queue.PAGES},
     },
     # Each clinic's morning digest, once its clock has passed 08:00 (followup/services/digest.py); one
     # the mail server refused is tried again at the next tick.
     "digest": {
-        "task": "followup.digest",
+        "task": Job.DIGEST,
         "schedule": float(DIGEST_INTERVAL_SECONDS),
         "options": {"expires": DIGEST_INTERVAL_SECONDS},
     },

@@ -10,6 +10,9 @@ import time
 from django.db import transaction
 
 from config.celery import app
+from followup.job_names import Job, Queue
+
+__all__ = ["Job", "Queue", "enqueue"]
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +24,7 @@ _broker_down_until = 0.0
 
 
 def enqueue(
-    task_name: str, *args: object, queue: str | None = None, countdown: float | None = None
+    task_name: Job, *args: object, queue: Queue | None = None, countdown: float | None = None
 ) -> None:
     """``countdown`` is for short waits only (a retry's backoff): longer obligations are rows."""
 

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from followup.clinical.instruments import PFIZER_NOTICE, get_instrument
-from followup.clinical.phones import format_phone
 from followup.models import CheckIn
+from followup.services.paging import crisis_wording
 from followup.services.web_checkin import (
     answers_so_far,
     checkin_answer_web,
@@ -165,21 +165,10 @@ class PublicResponsesView(PublicView):
 
 def _crisis_resources(check_in: CheckIn, clinician_told: bool) -> dict:
     clinic = check_in.patient.clinic
-    phone = format_phone(clinic.phone, region=clinic.country) if clinic.phone else ""
-    if clinician_told:
-        after = "Your clinic's on-call clinician is being told now." + (
-            f" You can also call {clinic.name} at {phone}." if phone else ""
-        )
-    else:
-        at = f" at {phone}" if phone else ""
-        after = f"Please also call {clinic.name}{at} and tell them how you are feeling."
     return {
         "crisis_line": clinic.crisis_line,
         "emergency_line": clinic.emergency_line,
         "clinic_phone": clinic.phone,
-        "message": (
-            f"If you are thinking about hurting yourself, reach {clinic.crisis_line}. "
-            f"In an emergency, {clinic.emergency_line}. {after}"
-        ),
+        "message": crisis_wording(clinic, clinician_told=clinician_told, web=True).paragraph,
         "clinician_told": clinician_told,
     }

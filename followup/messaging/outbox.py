@@ -24,18 +24,16 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from followup.jobs import enqueue
+from followup.jobs import Job, Queue, enqueue
 from followup.messaging.transports import (
     Sender,
     TransportError,
     get_transport,
 )
-from followup.models import FlagEvent, OutboundMessage, Patient
+from followup.models import Flag, FlagEvent, OutboundMessage, Patient
 
 logger = logging.getLogger(__name__)
 
-SEND_TASK = "followup.send_message"
-SEND_BATCH_TASK = "followup.send_messages"
 # Messages queued together (a dispatcher sweep, a re-drive) go out in tasks of this many, each
 # sending its messages on up to ``SEND_THREADS`` connections at once: a provider's round trip
 # (100-300 ms to Twilio) is waited for in threads, not by a worker process per message.
@@ -49,13 +47,13 @@ REDRIVE_AFTER = dt.timedelta(seconds=15)
 # every few seconds. A duplicate page is cheap; a late one is not.
 PAGE_REDRIVE_AFTER = dt.timedelta(seconds=5)
 PAGE_CLAIM_TIMEOUT = dt.timedelta(seconds=11)
-PAGES_QUEUE = "pages"
 FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
 # The messages others wait for (``after``): the next question waits for the crisis message, and
 # a newer check-in's first question for the "thanks" of the one just finished. Only their sends
 # look for followers to release.
-LEADERS = ("crisis", "thanks")
+LEADERS = (OutboundMessage.Purpose.CRISIS, OutboundMessage.Purpose.THANKS)
 Status = OutboundMessage.Status
+Purpose = OutboundMessage.Purpose
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -68,10 +66,10 @@ def message_queue(
     key: str,
     to: str,
     body: str,
-    purpose: str,
+    purpose: OutboundMessage.Purpose,
     clinic: object,
     channel: str = OutboundMessage.Channel.SMS,
-    queue: str | None = None,
+    queue: Queue | None = None,
     **links: object,
 ) -> OutboundMessage:
     """Record a message to send (once per ``key``) and enqueue its send after commit."""
@@ -88,7 +86,7 @@ def message_queue(
         return OutboundMessage.objects.get(idempotency_key=key)
     collected = _collected.get()
     if collected is None:
-        enqueue(SEND_TASK, message.pk, queue=queue)
+        enqueue(Job.SEND_MESSAGE, message.pk, queue=queue)
     else:
         collected.append((message.pk, queue))
     return message
@@ -122,17 +120,17 @@ def _insert_once(message: OutboundMessage) -> bool:
 
 # Sending together --------------------------------------------------------------------------
 
-_collected: ContextVar[list[tuple[int, str | None]] | None] = ContextVar(
+_collected: ContextVar[list[tuple[int, Queue | None]] | None] = ContextVar(
     "followup_sends_collected", default=None
 )
 
 
 @contextlib.contextmanager
-def messages_collected() -> Iterator[list[tuple[int, str | None]]]:
+def messages_collected() -> Iterator[list[tuple[int, Queue | None]]]:
     """Messages queued inside the block are collected, as ``(id, queue)``, instead of enqueued
     one by one: the caller sends them together once the block has committed
     (``followup.services.messages.messages_send_together``)."""
-    collected: list[tuple[int, str | None]] = []
+    collected: list[tuple[int, Queue | None]] = []
     token = _collected.set(collected)
     try:
         yield collected
@@ -140,16 +138,16 @@ def messages_collected() -> Iterator[list[tuple[int, str | None]]]:
         _collected.reset(token)
 
 
-def messages_enqueue(collected: list[tuple[int, str | None]]) -> None:
+def messages_enqueue(collected: list[tuple[int, Queue | None]]) -> None:
     """Enqueue collected messages in tasks of ``SEND_BATCH``, per queue, pages first: they wait
     on their own queue, which a worker always serves first."""
-    by_queue: dict[str | None, list[int]] = {}
+    by_queue: dict[Queue | None, list[int]] = {}
     for pk, queue in collected:
         by_queue.setdefault(queue, []).append(pk)
-    for queue in sorted(by_queue, key=lambda q: q != PAGES_QUEUE):
+    for queue in sorted(by_queue, key=lambda q: q != Queue.PAGES):
         pks = by_queue[queue]
         for start in range(0, len(pks), SEND_BATCH):
-            enqueue(SEND_BATCH_TASK, pks[start : start + SEND_BATCH], queue=queue)
+            enqueue(Job.SEND_MESSAGES, pks[start : start + SEND_BATCH], queue=queue)
 
 
 @dataclass
@@ -172,7 +170,7 @@ def messages_transmit(message_ids: list[int]) -> SendReport:
         if message.patient_id and message.channel == "sms" and _patient_blocks(message):
             _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
             outcomes["cancelled"] += 1
-        elif message.purpose == "page" and message.flag.status != "open":
+        elif message.purpose == Purpose.PAGE and message.flag.status != Flag.Status.OPEN:
             # Acknowledged or resolved since it was queued: every later page stops.
             _finish(
                 message, Status.CANCELLED, error_code="acknowledged", error="Flag acknowledged."
@@ -294,7 +292,7 @@ def page_events_record(messages: list[OutboundMessage], status: str) -> None:
     events = [
         FlagEvent(
             flag_id=message.flag_id,
-            kind=f"page_{status}",
+            kind=OutboundMessage.PAGE_EVENT_KIND[status],
             detail={
                 "message": message.pk,
                 "channel": message.channel,
@@ -303,7 +301,7 @@ def page_events_record(messages: list[OutboundMessage], status: str) -> None:
             },
         )
         for message in messages
-        if message.flag_id and message.purpose == "page"
+        if message.flag_id and message.purpose == Purpose.PAGE
     ]
     if events:
         FlagEvent.objects.bulk_create(events)
@@ -316,12 +314,12 @@ def _release_followers(message_ids: list[int]) -> None:
     for pk, flag_id in OutboundMessage.objects.filter(
         after__in=message_ids, status=Status.PENDING
     ).values_list("pk", "flag_id"):
-        enqueue(SEND_TASK, pk, queue=PAGES_QUEUE if flag_id else None)
+        enqueue(Job.SEND_MESSAGE, pk, queue=Queue.PAGES if flag_id else None)
 
 
 # What an opted-out patient may still receive: the STOP confirmation, and answers to HELP
 # (carriers' rules allow both).
-ALLOWED_AFTER_STOP = ("stop_confirmation", "help")
+ALLOWED_AFTER_STOP = (Purpose.STOP_CONFIRMATION, Purpose.HELP)
 
 
 def _patient_blocks(message: OutboundMessage) -> bool:
@@ -346,9 +344,9 @@ def _failed(message: OutboundMessage, exc: TransportError) -> str:
     logger.info("message %s will retry at %s: %s", message.pk, retry_at.isoformat(), exc)
     # The fast path; if this is lost, the sweep picks the row up by its due time.
     enqueue(
-        SEND_TASK,
+        Job.SEND_MESSAGE,
         message.pk,
-        queue=PAGES_QUEUE if message.flag_id else None,
+        queue=Queue.PAGES if message.flag_id else None,
         countdown=backoff(message.attempts).total_seconds(),
     )
     return "retry"
@@ -394,6 +392,6 @@ def messages_redrive(*, now: dt.datetime, limit: int = 500, pages_only: bool = F
             .values_list("pk", "flag_id")[:limit]
         )
         OutboundMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(updated_at=now)
-        batch = [(pk, PAGES_QUEUE if flag_id else None) for pk, flag_id in due]
+        batch = [(pk, Queue.PAGES if flag_id else None) for pk, flag_id in due]
         transaction.on_commit(lambda: messages_enqueue(batch), robust=True)
     return len(due)

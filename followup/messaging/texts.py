@@ -5,10 +5,12 @@ so it arrives whole and cheaply; no diagnosis, drug names, scores or echoed answ
 """
 
 import logging
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.template import Context, Engine
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 MAX_LENGTH = 320
@@ -95,3 +97,44 @@ def render_sms(name: str, **context: object) -> str:
     if gsm7_length(text) > MAX_LENGTH:
         logger.error("sms/%s.txt renders %s characters", name, gsm7_length(text))
     return text
+
+
+@dataclass(frozen=True)
+class CrisisText:
+    """The crisis message (``sms/crisis.txt``), the one wording the SMS, the web check-in's
+    crisis box and the API's ``crisis_resources`` all show, in its parts for each to lay out."""
+
+    opening: str  # If you are thinking about hurting yourself, you are not alone.
+    resources: tuple[str, ...]  # where to reach help now: the crisis line, the emergency line
+    clinic: str  # the clinic's part: told or not, its number; "" without a clinic
+
+    @property
+    def sms(self) -> str:
+        """As the SMS lays it out: the resources on one line, the clinic's part on the next."""
+        first = " ".join((self.opening, *self.resources))
+        return f"{first}\n{self.clinic}" if self.clinic else first
+
+    @property
+    def paragraph(self) -> str:
+        return " ".join(part for part in (self.opening, *self.resources, self.clinic) if part)
+
+
+def crisis_render(*, web: bool = False, html: bool = False, **context: object) -> CrisisText:
+    """Render ``sms/crisis.txt``, one sentence a line: the clinic's SMS (by ``render_sms``: its
+    name first, GSM-7 and short), or with ``web`` the words the web check-in and its API show,
+    ``html`` escaped for a page (``clinic_phone`` may then be a link)."""
+    if web:
+        raw = (
+            _engine()
+            .get_template("crisis.txt")
+            .render(Context({**context, "web": True}, autoescape=html))
+        )
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    else:
+        lines = render_sms("crisis", **context).split("\n")
+    opening, *resources = lines[:3]
+    clinic = " ".join(lines[3:])
+    if html:  # escaped by the template as it rendered
+        opening, clinic = mark_safe(opening), mark_safe(clinic)  # noqa: S308
+        resources = [mark_safe(line) for line in resources]  # noqa: S308
+    return CrisisText(opening=opening, resources=tuple(resources), clinic=clinic)

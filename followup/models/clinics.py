@@ -71,6 +71,12 @@ class Clinic(models.Model):
         return bool(self.sms_number or self.messaging_service_sid)
 
 
+def clinician_display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a clinician is named wherever people read it: their full name, else their username.
+    From the fields alone, for reads that fetch only those (``values_list``)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class Clinician(AbstractUser):
     """A person who signs in: a clinician or a clinic admin. Superusers may have no clinic."""
 
@@ -95,6 +101,10 @@ class Clinician(AbstractUser):
     @property
     def is_clinic_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return clinician_display_name(self.first_name, self.last_name, self.username)
 
 
 class FollowUpPlan(models.Model):

@@ -30,6 +30,8 @@ class Flag(models.Model):
 
     # Still someone's to deal with: on the queue, counted as the patient's open flags.
     UNRESOLVED = (Status.OPEN, Status.ACKNOWLEDGED)
+    # Paged to the clinician on call; moderate flags page nobody (CLINICAL.md, escalation).
+    PAGED_PRIORITIES = (Priority.CRITICAL, Priority.HIGH)
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="flags")
     # None only for a message from a number that is no patient's: then ``sender`` is that number.
@@ -97,12 +99,40 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"Flag {self.code}"
 
+    @property
+    def is_paged(self) -> bool:
+        """Whether its priority pages the clinician on call (moderate ones wait on the queue)."""
+        return self.priority in self.PAGED_PRIORITIES
+
 
 class FlagEvent(models.Model):
     """One entry of a flag's timeline: raised, paged, delivered, acknowledged, resolved."""
 
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised"
+        TRIGGER_ADDED = "trigger_added", "Triggered again"
+        REOPENED = "reopened", "Re-opened"
+        PAGED = "paged", "Paged"
+        ESCALATED = "escalated", "Escalated"
+        ESCALATED_EARLY = "escalated_early", "Escalated early (a page failed)"
+        ROTA_GAP = "rota_gap", "Rota gap"
+        # A page's delivery, one per status it reaches (``OutboundMessage.PAGE_EVENT_KIND``).
+        PAGE_SENT = "page_sent", "Page sent"
+        PAGE_DELIVERED = "page_delivered", "Page delivered"
+        PAGE_UNDELIVERED = "page_undelivered", "Page undelivered"
+        PAGE_FAILED = "page_failed", "Page failed"
+        PAGE_CANCELLED = "page_cancelled", "Page cancelled"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+        CRISIS_MESSAGE = "crisis_message", "Crisis message sent"
+        CRISIS_MESSAGE_NOT_SENT = "crisis_message_not_sent", "Crisis message not sent"
+        ITEM_9_CLARIFIED = "item_9_clarified", "Item 9 clarified"
+
+    # A trigger of the flag's rule: the first (raised) or a later one (added to the open flag).
+    TRIGGERS = (Kind.RAISED, Kind.TRIGGER_ADDED)
+
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

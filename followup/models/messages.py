@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from followup.models.checkins import CheckIn
 from followup.models.clinics import Clinic
-from followup.models.flags import Flag
+from followup.models.flags import Flag, FlagEvent
 from followup.models.patients import Patient
 
 
@@ -27,6 +27,37 @@ class OutboundMessage(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Purpose(models.TextChoices):
+        """What a message is for. A text to a patient is named after its template
+        (``sms/<purpose>.txt``) unless it says otherwise."""
+
+        PAGE = "page", "Page to a clinician"
+        ACK_REPLY = "ack_reply", "Reply to an ACK"
+        CRISIS = "crisis", "Crisis message"
+        QUESTION = "question", "Question"
+        REPROMPT = "reprompt", "Re-prompt"
+        ITEM9_EXACT = "item9_exact", "Item 9: the exact option"
+        THANKS = "thanks", "Thanks"
+        REMINDER = "reminder", "Reminder"
+        WEB_LINK = "web_link", "Web link"
+        LINK = "link", "Web link on request (LINK)"
+        NO_CHECK_IN = "no_check_in", "No check-in open"
+        CHECKIN_CLOSED = "check_in_closed", "Check-in closed"
+        UNREAD = "unread", "Message received"
+        UNREAD_IN_CHECK_IN = "unread_in_check_in", "Message received during a check-in"
+        STOP_CONFIRMATION = "stop_confirmation", "STOP confirmation"
+        START = "start", "START confirmation"
+        HELP = "help", "HELP reply"
+
+    # A page's delivery on its flag's timeline: one event kind per status a page reaches.
+    PAGE_EVENT_KIND = {
+        Status.SENT: FlagEvent.Kind.PAGE_SENT,
+        Status.DELIVERED: FlagEvent.Kind.PAGE_DELIVERED,
+        Status.UNDELIVERED: FlagEvent.Kind.PAGE_UNDELIVERED,
+        Status.FAILED: FlagEvent.Kind.PAGE_FAILED,
+        Status.CANCELLED: FlagEvent.Kind.PAGE_CANCELLED,
+    }
+
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="outbound_messages"
@@ -41,7 +72,7 @@ class OutboundMessage(models.Model):
         Flag, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
-    purpose = models.CharField(max_length=32)
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
     to = models.CharField(max_length=20)
     body = models.TextField()
     idempotency_key = models.CharField(max_length=200, unique=True)

@@ -2,10 +2,11 @@
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from followup.clinical import rules
 from followup.models import Flag
 
-# Most urgent first, then oldest (SPEC §2 step 7).
-PRIORITY_RANK = {Flag.Priority.CRITICAL: 0, Flag.Priority.HIGH: 1, Flag.Priority.MODERATE: 2}
+# Most urgent first, then oldest (SPEC §2 step 7); the order is the flag rules' own.
+PRIORITY_RANK = {Flag.Priority(priority): rank for rank, priority in enumerate(rules.PRIORITIES)}
 PRIORITY_OF_RANK = {rank: priority for priority, rank in PRIORITY_RANK.items()}
 
 

@@ -63,7 +63,7 @@ def digest_counts(clinic: Clinic) -> DigestCounts:
         unread=sum(
             max(1, len(evidence or [])) for evidence in unread.values_list("evidence", flat=True)
         ),
-        urgent=unresolved.filter(priority__in=[Flag.Priority.CRITICAL, Flag.Priority.HIGH]).count(),
+        urgent=unresolved.filter(priority__in=Flag.PAGED_PRIORITIES).count(),
     )
 
 

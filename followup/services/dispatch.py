@@ -16,12 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followup.clinical.quiet_hours import next_allowed
-from followup.jobs import enqueue
+from followup.jobs import Job, enqueue
 from followup.messaging.outbox import messages_redrive
 from followup.models import CheckIn, InboundMessage, Response
 from followup.services import conversation
 from followup.services.escalations import escalation_steps_run_due
-from followup.services.inbound import HANDLE_TASK
 from followup.services.messages import messages_send_together
 from followup.services.responses import response_finalise
 
@@ -167,5 +166,5 @@ def _redrive_inbound(now: dt.datetime) -> int:
         )
         InboundMessage.objects.filter(pk__in=waiting).update(redriven_at=now)
         for pk in waiting:
-            enqueue(HANDLE_TASK, pk)
+            enqueue(Job.HANDLE_INBOUND, pk)
     return len(waiting)

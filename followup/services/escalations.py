@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from followup.jobs import enqueue
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
+from followup.jobs import Job, Queue, enqueue
+from followup.messaging.outbox import message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
     Clinician,
@@ -30,7 +30,6 @@ from followup.models import (
 
 logger = logging.getLogger(__name__)
 
-ESCALATE_TASK = "followup.escalate"
 # CLINICAL.md: high flags wait 15 minutes per level where critical ones wait 5.
 HIGH_PRIORITY_FACTOR = 3
 REASON_TEXT = {
@@ -50,14 +49,10 @@ class Target:
     why: str  # "on_call", "admin", "fallback"
 
 
-def pages(flag: Flag) -> bool:
-    return flag.priority in (Flag.Priority.CRITICAL, Flag.Priority.HIGH)
-
-
 def escalation_start(flag: Flag, *, now: dt.datetime | None = None) -> bool:
     """Page for a new flag, or again for a new critical trigger of an open one. Runs inside the
     caller's transaction. Returns whether anyone was paged."""
-    if not pages(flag) or flag.status != Flag.Status.OPEN:
+    if not flag.is_paged or flag.status != Flag.Status.OPEN:
         return False
     now = now or timezone.now()
     level = max(flag.escalation_level, 1)
@@ -98,11 +93,15 @@ def escalation_step_run(step_id: int, *, now: dt.datetime | None = None) -> int:
         levels = policy.get("levels") or []
         last_level = len(levels)
         config = levels[min(step.level, last_level) - 1]
-        channels = [c for c in config["channels"] if c == "sms" or flag.priority == "critical"]
+        channels = [
+            c for c in config["channels"] if c == "sms" or flag.priority == Flag.Priority.CRITICAL
+        ]
         targets, gap = _targets(flag, step.level, last_level, now)
         if gap:
             FlagEvent.objects.create(
-                flag=flag, kind="rota_gap", detail={"level": step.level, "round": step.round}
+                flag=flag,
+                kind=FlagEvent.Kind.ROTA_GAP,
+                detail={"level": step.level, "round": step.round},
             )
         queued = 0
         for target in targets:
@@ -111,17 +110,17 @@ def escalation_step_run(step_id: int, *, now: dt.datetime | None = None) -> int:
                     key=f"page:{flag.pk}:{step.level}:{step.round}:{target.phone}:{channel}",
                     to=target.phone,
                     body=_page_body(flag, channel, target),
-                    purpose="page",
+                    purpose=OutboundMessage.Purpose.PAGE,
                     clinic=flag.clinic,
                     channel=channel,
-                    queue=PAGES_QUEUE,
+                    queue=Queue.PAGES,
                     flag=flag,
                     clinician=target.clinician,
                 )
                 queued += 1
         FlagEvent.objects.create(
             flag=flag,
-            kind="paged" if step.level == 1 else "escalated",
+            kind=FlagEvent.Kind.PAGED if step.level == 1 else FlagEvent.Kind.ESCALATED,
             detail={
                 "level": step.level,
                 "round": step.round,
@@ -255,7 +254,7 @@ def escalation_advance(flag_id: int) -> None:
             due_at=now
         )
         FlagEvent.objects.create(
-            flag_id=flag_id, kind="escalated_early", detail={"level": step.level}
+            flag_id=flag_id, kind=FlagEvent.Kind.ESCALATED_EARLY, detail={"level": step.level}
         )
     if step is not None:
-        enqueue(ESCALATE_TASK, step.pk, queue=PAGES_QUEUE)
+        enqueue(Job.ESCALATE, step.pk, queue=Queue.PAGES)

@@ -78,7 +78,9 @@ def flag_raise(
                 if existing is not None:
                     existing.evidence = [*existing.evidence, evidence]
                     existing.save(update_fields=["evidence"])
-                    FlagEvent.objects.create(flag=existing, kind="trigger_added", detail=evidence)
+                    FlagEvent.objects.create(
+                        flag=existing, kind=FlagEvent.Kind.TRIGGER_ADDED, detail=evidence
+                    )
                     return existing, False
                 policy = clinic.escalation_policy
                 flag = Flag.objects.create(
@@ -96,7 +98,7 @@ def flag_raise(
                         "fallback_phones": policy.fallback_phones,
                     },
                 )
-                FlagEvent.objects.create(flag=flag, kind="raised", detail=evidence)
+                FlagEvent.objects.create(flag=flag, kind=FlagEvent.Kind.RAISED, detail=evidence)
                 return flag, True
         except IntegrityError:
             # Another writer raised the same flag (or took the code) at this very moment: look
@@ -111,7 +113,7 @@ def _stop_paging(flag: Flag, now: object) -> None:
         status=EscalationStep.Status.CANCELLED, done_at=now
     )
     OutboundMessage.objects.filter(
-        flag=flag, purpose="page", status=OutboundMessage.Status.PENDING
+        flag=flag, purpose=OutboundMessage.Purpose.PAGE, status=OutboundMessage.Status.PENDING
     ).update(status=OutboundMessage.Status.CANCELLED, updated_at=now)
 
 
@@ -128,7 +130,10 @@ def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
         flag.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
         _stop_paging(flag, now)
         FlagEvent.objects.create(
-            flag=flag, kind="acknowledged", actor=flag.acknowledged_by, detail={"via": via}
+            flag=flag,
+            kind=FlagEvent.Kind.ACKNOWLEDGED,
+            actor=flag.acknowledged_by,
+            detail={"via": via},
         )
         audit_record(
             actor=actor,
@@ -162,7 +167,7 @@ def flag_resolve(*, flag: Flag, actor: object, note: str) -> Flag:
         flag.resolution_note = note
         flag.save()
         _stop_paging(flag, now)
-        FlagEvent.objects.create(flag=flag, kind="resolved", actor=actor, detail={})
+        FlagEvent.objects.create(flag=flag, kind=FlagEvent.Kind.RESOLVED, actor=actor, detail={})
         audit_record(
             actor=actor, action="flag.resolve", obj=flag, patient=flag.patient, clinic=flag.clinic
         )

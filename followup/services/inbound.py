@@ -2,15 +2,12 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from followup.jobs import enqueue
-from followup.messaging.outbox import PAGES_QUEUE
+from followup.jobs import Job, Queue, enqueue
 from followup.models import InboundMessage
 from followup.services.conversation.intake import Intake, intake_read
 from followup.text import storable
 
 logger = logging.getLogger(__name__)
-
-HANDLE_TASK = "followup.handle_inbound"
 
 
 def inbound_receive(
@@ -48,7 +45,7 @@ def inbound_receive(
         # Stored all the same: the full handling reads it, first in line.
         logger.exception("intake of inbound %s failed; left to its handling", message.pk)
         reading = Intake.URGENT
-    enqueue(HANDLE_TASK, message.pk, queue=PAGES_QUEUE if reading is Intake.URGENT else None)
+    enqueue(Job.HANDLE_INBOUND, message.pk, queue=Queue.PAGES if reading is Intake.URGENT else None)
     return message, True
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from followup.jobs import Queue
 from followup.messaging.outbox import (
-    PAGES_QUEUE,
     messages_collected,
     messages_enqueue,
     messages_transmit,
@@ -26,7 +26,7 @@ from followup.services.escalations import escalation_advance
 from followup.services.patients import patient_opt_out
 
 # Messages whose failure leaves a check-in with no way to reach the patient.
-OPENING_PURPOSES = ("question", "web_link")
+OPENING_PURPOSES = (OutboundMessage.Purpose.QUESTION, OutboundMessage.Purpose.WEB_LINK)
 Status = OutboundMessage.Status
 
 
@@ -61,13 +61,13 @@ def messages_send_together(*, here: bool = False) -> Iterator[None]:
         transaction.on_commit(lambda: _send_collected(collected, here=here), robust=True)
 
 
-def _send_collected(collected: list[tuple[int, str | None]], *, here: bool) -> None:
+def _send_collected(collected: list[tuple[int, Queue | None]], *, here: bool) -> None:
     if not here:
         messages_enqueue(collected)
         return
     # Messages about a flag are on the pages queue all the same: if this process cannot send
     # them, the next free worker does (whoever claims a row first sends it).
-    messages_enqueue([(pk, queue) for pk, queue in collected if queue == PAGES_QUEUE])
+    messages_enqueue([(pk, queue) for pk, queue in collected if queue == Queue.PAGES])
     messages_send([pk for pk, _ in collected])
 
 
@@ -90,7 +90,7 @@ def message_failure_handle(*, message_id: int) -> None:
     message = OutboundMessage.objects.filter(pk=message_id).first()
     if message is None:
         return
-    if message.purpose == "page" and message.flag_id:
+    if message.purpose == OutboundMessage.Purpose.PAGE and message.flag_id:
         escalation_advance(message.flag_id)
         return
     if message.check_in_id is None or message.purpose not in OPENING_PURPOSES:

@@ -4,12 +4,14 @@ message (CLINICAL.md). Called by ``followup.services.safety.triggers_fire`` for 
 import logging
 
 from django.utils import timezone
+from django.utils.html import format_html
 
 from followup.clinical import rules
 from followup.clinical.phones import format_phone
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
-from followup.messaging.texts import render_sms
-from followup.models import Clinic, Flag, FlagEvent
+from followup.jobs import Queue
+from followup.messaging.outbox import message_queue
+from followup.messaging.texts import CrisisText, crisis_render
+from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 from followup.services.escalations import escalation_start
 from followup.services.flags import Fired
 
@@ -30,7 +32,9 @@ def flag_page(fired: Fired) -> bool:
         # New danger on a flag someone already holds: it needs a new acknowledgement.
         flag.status = Flag.Status.OPEN
         flag.save(update_fields=["status"])
-        FlagEvent.objects.create(flag=flag, kind="reopened", detail={"reason": flag.reason})
+        FlagEvent.objects.create(
+            flag=flag, kind=FlagEvent.Kind.REOPENED, detail={"reason": flag.reason}
+        )
     paged = False
     if fired.created or critical:
         paged = escalation_start(flag)
@@ -40,25 +44,39 @@ def flag_page(fired: Fired) -> bool:
             # person has the crisis message of the clinic whose conversation it is, and one is
             # enough.
             FlagEvent.objects.create(
-                flag=flag, kind="crisis_message_not_sent", detail={"why": "shared_number"}
+                flag=flag,
+                kind=FlagEvent.Kind.CRISIS_MESSAGE_NOT_SENT,
+                detail={"why": "shared_number"},
             )
         else:
             crisis_message_send(flag, clinician_told=paged)
     return paged
 
 
-def crisis_text(clinic: Clinic, *, clinician_told: bool) -> str:
-    """The crisis message of ``clinic`` (CLINICAL.md): its crisis resources, the clinic's own
-    number when it has one, and that the on-call clinician is being told only when
-    ``clinician_told``. The one place its context is built, whoever sends it."""
-    return render_sms(
-        "crisis",
+def crisis_wording(
+    clinic: Clinic, *, clinician_told: bool, web: bool = False, html: bool = False
+) -> CrisisText:
+    """The crisis message of ``clinic`` (CLINICAL.md, ``sms/crisis.txt``): its crisis resources,
+    the clinic's own number when it has one (with ``html``, a link to call), and that the on-call
+    clinician is being told only when ``clinician_told``. The one place its context is built,
+    whoever shows it: the SMS, or with ``web`` the web check-in's crisis box and the API."""
+    phone = format_phone(clinic.phone, region=clinic.country) if clinic.phone else ""
+    if html and phone:
+        phone = format_html('<a href="tel:{}">{}</a>', clinic.phone, phone)
+    return crisis_render(
+        web=web,
+        html=html,
         clinic=clinic.name,
         crisis_line=clinic.crisis_line,
         emergency_line=clinic.emergency_line,
-        clinic_phone=format_phone(clinic.phone, region=clinic.country) if clinic.phone else "",
+        clinic_phone=phone,
         clinician_told=clinician_told,
     )
+
+
+def crisis_text(clinic: Clinic, *, clinician_told: bool) -> str:
+    """The crisis message of ``clinic`` as the SMS it sends."""
+    return crisis_wording(clinic, clinician_told=clinician_told).sms
 
 
 def clarifies_unclear_reply(fired: Fired) -> bool:
@@ -91,7 +109,7 @@ def crisis_message_send(flag: Flag, *, clinician_told: bool) -> None:
     if patient.opted_out or not patient.sms_consent:
         FlagEvent.objects.create(
             flag=flag,
-            kind="crisis_message_not_sent",
+            kind=FlagEvent.Kind.CRISIS_MESSAGE_NOT_SENT,
             detail={"why": "opted_out" if patient.opted_out else "no_sms_consent"},
         )
         return
@@ -99,16 +117,16 @@ def crisis_message_send(flag: Flag, *, clinician_told: bool) -> None:
         key=f"crisis:{flag.pk}:{len(flag.evidence)}",
         to=patient.phone,
         body=crisis_text(clinic, clinician_told=clinician_told),
-        purpose="crisis",
+        purpose=OutboundMessage.Purpose.CRISIS,
         clinic=clinic,
         patient=patient,
         flag=flag,
         # Urgent, like the pages: never behind a backlog of check-ins.
-        queue=PAGES_QUEUE,
+        queue=Queue.PAGES,
     )
     FlagEvent.objects.create(
         flag=flag,
-        kind="crisis_message",
+        kind=FlagEvent.Kind.CRISIS_MESSAGE,
         detail={
             "message": message.pk,
             "clinician_told": clinician_told,

@@ -63,7 +63,7 @@ def _raised_at_intake(patient: Patient | None, trigger: Trigger) -> bool:
     if inbound is None or trigger.detail.get("at_intake"):
         return False
     events = FlagEvent.objects.filter(
-        kind__in=["raised", "trigger_added"],
+        kind__in=FlagEvent.TRIGGERS,
         flag__reason=trigger.reason,
         detail__inbound=inbound,
         detail__at_intake=True,

@@ -253,7 +253,7 @@ def _clinician_told(check_in: CheckIn) -> bool:
             flag__patient=check_in.patient,
             flag__reason=rules.SUICIDAL_IDEATION,
             flag__status__in=Flag.UNRESOLVED,
-            purpose="page",
+            purpose=OutboundMessage.Purpose.PAGE,
         )
         .exclude(status__in=[OutboundMessage.Status.CANCELLED, OutboundMessage.Status.FAILED])
         .exists()

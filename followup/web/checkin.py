@@ -9,9 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from followup.clinical.instruments import PFIZER_NOTICE, get_instrument
-from followup.clinical.phones import format_phone
 from followup.errors import DomainError, Gone, NotFound
 from followup.models import CheckIn, Clinic
+from followup.services.paging import crisis_wording
 from followup.services.web_checkin import (
     answers_so_far,
     checkin_for_token,
@@ -119,8 +119,7 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
                 "errors": dict.fromkeys(missing, "Please choose an answer."),
                 "error_summary": f"Please answer every question: {len(missing)} still "
                 f"{'needs' if len(missing) == 1 else 'need'} an answer.",
-                "crisis": partial.crisis,
-                "clinician_told": partial.clinician_told,
+                **_crisis_box(clinic, partial.crisis, clinician_told=partial.clinician_told),
             },
             status=400,
         )
@@ -144,7 +143,10 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "followup/checkin_done.html",
-        {**context, "crisis": submitted.crisis, "clinician_told": submitted.clinician_told},
+        {
+            **context,
+            **_crisis_box(clinic, submitted.crisis, clinician_told=submitted.clinician_told),
+        },
     )
 
 
@@ -162,21 +164,29 @@ def _autosave(request: HttpRequest, token: str, answers: dict[str, object]) -> J
         clinic = saved.check_in.patient.clinic
         body["crisis_html"] = render_to_string(
             "followup/_crisis_box.html",
-            {**crisis_context(clinic), "clinician_told": saved.clinician_told},
+            _crisis_box(clinic, saved.crisis, clinician_told=saved.clinician_told),
             request=request,
         )
     return JsonResponse(body)
 
 
 def crisis_context(clinic: Clinic) -> dict[str, str]:
-    """What the crisis box and the form's footer say: the clinic's crisis resources, and its own
-    number when it has one, written as people write it and as a link to call."""
+    """The clinic's name and the crisis resources the form's footer names."""
     return {
         "clinic": clinic.name,
         "crisis_line": clinic.crisis_line,
         "emergency_line": clinic.emergency_line,
-        "clinic_phone": format_phone(clinic.phone, region=clinic.country) if clinic.phone else "",
-        "clinic_phone_e164": clinic.phone,
+    }
+
+
+def _crisis_box(clinic: Clinic, crisis: bool, *, clinician_told: bool) -> dict[str, object]:
+    """What ``_crisis_box.html`` shows, when there is a crisis: the crisis message's own words
+    (``sms/crisis.txt``), saying the clinician is told only when a page really went out."""
+    if not crisis:
+        return {"crisis": False}
+    return {
+        "crisis": True,
+        "crisis_text": crisis_wording(clinic, clinician_told=clinician_told, web=True, html=True),
     }
 
 

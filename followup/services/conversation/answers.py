@@ -100,7 +100,9 @@ def _clarified_as_0(check_in: CheckIn) -> None:
         for entry in flag.evidence
     ):
         FlagEvent.objects.create(
-            flag=flag, kind="item_9_clarified", detail={"value": 0, "check_in": check_in.pk}
+            flag=flag,
+            kind=FlagEvent.Kind.ITEM_9_CLARIFIED,
+            detail={"value": 0, "check_in": check_in.pk},
         )
 
 

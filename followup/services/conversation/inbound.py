@@ -12,7 +12,8 @@ from django.utils import timezone
 from followup.clinical import rules
 from followup.clinical.instruments import get_instrument, parse_answer
 from followup.clinical.sms_replies import is_pleasantry, looks_like_answer
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
+from followup.jobs import Queue
+from followup.messaging.outbox import message_queue
 from followup.messaging.texts import render_sms
 from followup.models import (
     CheckIn,
@@ -94,7 +95,7 @@ def _clinician_ack(message: InboundMessage, code: str) -> bool:
     if (
         flag is None
         or not OutboundMessage.objects.filter(
-            flag=flag, purpose="page", to=message.from_number
+            flag=flag, purpose=OutboundMessage.Purpose.PAGE, to=message.from_number
         ).exists()
     ):
         return False
@@ -110,10 +111,10 @@ def _clinician_ack(message: InboundMessage, code: str) -> bool:
             key=f"inbound:{message.message_sid}:ack",
             to=message.from_number,
             body=render_sms("acknowledged", code=flag.code),
-            purpose="ack_reply",
+            purpose=OutboundMessage.Purpose.ACK_REPLY,
             clinic=flag.clinic,
             clinician=clinician,
-            queue=PAGES_QUEUE,
+            queue=Queue.PAGES,
         )
         locked.status = InboundMessage.Status.HANDLED
         locked.handled_at = timezone.now()
@@ -136,7 +137,9 @@ def _handle(patient: Patient, message: InboundMessage, others: list[Patient]) ->
         changed = [p for p in (patient, *others) if patient_opt_out(patient=p, source="sms")]
         if changed:
             patient.opted_out = True
-            reply_send(patient, f"{key}:stop", "stop", purpose="stop_confirmation")
+            reply_send(
+                patient, f"{key}:stop", "stop", purpose=OutboundMessage.Purpose.STOP_CONFIRMATION
+            )
         return
     if word == "start":
         changed = [p for p in (patient, *others) if patient_opt_in(patient=p, source="sms")]
@@ -292,7 +295,7 @@ def _late_item_9(patient: Patient, closed: CheckIn, message: InboundMessage) -> 
     response = response.first()
     asked = OutboundMessage.objects.filter(
         check_in=closed,
-        purpose="question",
+        purpose=OutboundMessage.Purpose.QUESTION,
         idempotency_key__startswith=question_key(closed, "phq9", rules.SUICIDAL_IDEATION_ITEM),
     ).exists()
     item = rules.SUICIDAL_IDEATION_ITEM - 1
@@ -302,7 +305,7 @@ def _late_item_9(patient: Patient, closed: CheckIn, message: InboundMessage) -> 
         FlagEvent.objects.filter(
             flag__patient=patient,
             flag__reason=Flag.Reason.SUICIDAL_IDEATION,
-            kind__in=["raised", "trigger_added"],
+            kind__in=FlagEvent.TRIGGERS,
             detail__check_in=closed.pk,
             detail__item=rules.SUICIDAL_IDEATION_ITEM,
         ).exists()

@@ -56,7 +56,7 @@ def crisis_pending(patient: Patient) -> OutboundMessage | None:
     return (
         OutboundMessage.objects.filter(
             patient=patient,
-            purpose="crisis",
+            purpose=OutboundMessage.Purpose.CRISIS,
             status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING],
         )
         .order_by("-pk")
@@ -86,7 +86,7 @@ def question_ask(
         key=f"{key}:{again}" if again else key,
         to=patient.phone,
         body=question_text(check_in, code, item_number, first=first),
-        purpose="question",
+        purpose=OutboundMessage.Purpose.QUESTION,
         clinic=patient.clinic,
         patient=patient,
         check_in=check_in,
@@ -99,7 +99,7 @@ def reply_send(
     template: str,
     *,
     check_in: CheckIn | None = None,
-    purpose: str | None = None,
+    purpose: OutboundMessage.Purpose | None = None,
     after: OutboundMessage | None = None,
     **context: object,
 ) -> OutboundMessage:
@@ -115,7 +115,8 @@ def reply_send(
             emergency_line=clinic.emergency_line,
             **context,
         ),
-        purpose=purpose or template,
+        # A text is for what its template says unless the caller names another purpose.
+        purpose=purpose or OutboundMessage.Purpose(template),
         clinic=clinic,
         patient=patient,
         check_in=check_in,
@@ -218,6 +219,6 @@ def reminder_send(check_in: CheckIn) -> None:
             f"check-in:{check_in.pk}:reminder",
             "web_reminder",
             check_in=check_in,
-            purpose="reminder",
+            purpose=OutboundMessage.Purpose.REMINDER,
             url=checkin_url(check_in.pk),
         )

@@ -69,7 +69,7 @@ def every_clinic_told(message: InboundMessage, patient: Patient, others: list[Pa
         FlagEvent.objects.filter(
             flag__patient=patient,
             flag__priority=Flag.Priority.CRITICAL,
-            kind__in=["raised", "trigger_added"],
+            kind__in=FlagEvent.TRIGGERS,
             detail__inbound=message.pk,
         ).values_list("flag__reason", flat=True)
     )
@@ -78,7 +78,7 @@ def every_clinic_told(message: InboundMessage, patient: Patient, others: list[Pa
     done = set(
         FlagEvent.objects.filter(
             flag__patient__in=others,
-            kind__in=["raised", "trigger_added"],
+            kind__in=FlagEvent.TRIGGERS,
             detail__inbound=message.pk,
             detail__shared_number=True,
         ).values_list("flag__patient_id", "flag__reason")

@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followup.clinical import defaults
-from followup.messaging.outbox import PAGES_QUEUE, message_queue
-from followup.messaging.texts import render_sms
+from followup.jobs import Queue
+from followup.messaging.outbox import message_queue
+from followup.messaging.texts import crisis_render
 from followup.models import (
     Clinic,
     InboundMessage,
+    OutboundMessage,
 )
 from followup.services.conversation.reading import about, crisis_triggers
 from followup.services.conversation.routing import service_of
@@ -63,19 +65,16 @@ def stranger_text_handle(message: InboundMessage) -> bool:
         # on-call clinician is being told only when a page really went out.
         body = crisis_text(owner, clinician_told=any(event.paged for event in fired))
     else:
-        body = render_sms(
-            "crisis_resources",
-            clinic="",
-            crisis_line=defaults.CRISIS_LINE,
-            emergency_line=defaults.EMERGENCY_LINE,
-        )
+        body = crisis_render(
+            clinic="", crisis_line=defaults.CRISIS_LINE, emergency_line=defaults.EMERGENCY_LINE
+        ).sms
     message_queue(
         key=f"unknown:{message.from_number}:crisis:{today.isoformat()}",
         to=message.from_number,
         body=body,
-        purpose="crisis",
+        purpose=OutboundMessage.Purpose.CRISIS,
         clinic=clinics[0],
-        queue=PAGES_QUEUE,
+        queue=Queue.PAGES,
     )
     logger.info("inbound %s from an unknown sender flagged in %s clinics", message.pk, len(clinics))
     return True

@@ -57,7 +57,7 @@ def _local_datetime(label: str) -> forms.DateTimeField:
 
 class ClinicianChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Clinician) -> str:
-        name = obj.get_full_name() or obj.username
+        name = obj.display_name
         return name if obj.phone else f"{name} (no phone: cannot be paged)"
 
 
@@ -155,10 +155,6 @@ def _confirm_context(clinic: Clinic, shift: OnCallShift, now: dt.datetime) -> di
     return {"shift": shift, "started": shift.starts_at < now, "leaves": leaves}
 
 
-def _name(clinician: Clinician) -> str:
-    return clinician.get_full_name() or clinician.username
-
-
 @admin_required
 @require_http_methods(["GET", "POST"])
 def rota_page(request: HttpRequest) -> HttpResponse:
@@ -183,7 +179,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        f"Shift added: {_name(shift.clinician)} at level {shift.level}, "
+                        f"Shift added: {shift.clinician.display_name} at level {shift.level}, "
                         f"{_when(shift.starts_at)} to {_when(shift.ends_at)} ({clinic.timezone}).",
                     )
                     return redirect("dashboard-rota")
@@ -212,7 +208,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
 
 def _end_shift(request: HttpRequest, shift: OnCallShift, now: dt.datetime) -> str:
     """End a shift in progress now, or cancel one not yet started; say what was done."""
-    who = f"{_name(shift.clinician)}'s level {shift.level} shift"
+    who = f"{shift.clinician.display_name}'s level {shift.level} shift"
     if shift.starts_at < now:
         shift_end(shift=shift, now=now, actor=request.user)
         return f"{who} ended at {_when(now)}."

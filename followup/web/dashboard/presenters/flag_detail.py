@@ -8,12 +8,16 @@ from dataclasses import dataclass, field, replace
 
 from followup.clinical.instruments import INSTRUMENTS, severity_band
 from followup.models import Clinic, Clinician, Flag, FlagEvent, InboundMessage, OutboundMessage
+from followup.models.clinics import clinician_display_name
 from followup.web.dashboard.presenters.flag_queue import (
     PAGE_WORDS,
     PageState,
-    clinician_name,
     masked_number,
 )
+
+Kind = FlagEvent.Kind
+# The page's status each page_<status> event records.
+PAGE_STATUS = {kind: status for status, kind in OutboundMessage.PAGE_EVENT_KIND.items()}
 
 # One flag ----------------------------------------------------------------------------------
 
@@ -31,7 +35,7 @@ def clinician_names(ids: Iterable[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     return {
-        pk: clinician_name(first, last, username)
+        pk: clinician_display_name(first, last, username)
         for pk, first, last, username in Clinician.objects.filter(pk__in=wanted).values_list(
             "pk", "first_name", "last_name", "username"
         )
@@ -270,15 +274,11 @@ def flag_timeline(
 
 def _entry(event: FlagEvent, names: dict[int, str], messages: dict[int, dict]) -> TimelineEntry:
     detail = event.detail if isinstance(event.detail, dict) else {}
-    actor = (
-        clinician_name(event.actor.first_name, event.actor.last_name, event.actor.username)
-        if event.actor
-        else ""
-    )
+    actor = event.actor.display_name if event.actor else ""
     entry = TimelineEntry(kind=event.kind, at=event.at, actor=actor, detail=detail)
-    if event.kind in ("raised", "trigger_added"):
+    if event.kind in FlagEvent.TRIGGERS:
         return replace(entry, evidence=evidence_text(detail)[0])
-    if event.kind in ("paged", "escalated"):
+    if event.kind in (Kind.PAGED, Kind.ESCALATED):
         targets = tuple(
             f"{names.get(t.get('clinician'), 'a fallback number')} ({_ROLE.get(t.get('as'), t.get('as'))})"
             if t.get("clinician")
@@ -288,21 +288,21 @@ def _entry(event: FlagEvent, names: dict[int, str], messages: dict[int, dict]) -
         )
         how = " and ".join("call" if c == "voice" else "SMS" for c in detail.get("channels", []))
         return replace(entry, targets=targets, channels=how or "SMS")
-    if event.kind.startswith("page_"):
+    if event.kind in PAGE_STATUS:
         message = messages.get(detail.get("message"), {})
         who = (
             names.get(detail.get("clinician")) or f"fallback {masked_number(message.get('to', ''))}"
         )
         state = PageState(
             detail.get("channel", "sms"),
-            event.kind.removeprefix("page_"),
+            PAGE_STATUS[event.kind],
             1,
             detail.get("error") or "",
         )
         return replace(entry, page=state, who=who)
-    if event.kind == "acknowledged":
+    if event.kind == Kind.ACKNOWLEDGED:
         return replace(entry, via=VIA.get(detail.get("via", ""), ""))
-    if event.kind == "crisis_message":
+    if event.kind == Kind.CRISIS_MESSAGE:
         message = messages.get(detail.get("message"), {})
         return replace(entry, message_status=PAGE_WORDS.get(message.get("status", ""), ("",))[0])
     return entry

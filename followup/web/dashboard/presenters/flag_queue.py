@@ -22,14 +22,13 @@ from django.db.models import (
 )
 
 from followup.models import Clinic, Clinician, Flag, FlagEvent, OutboundMessage, Patient
+from followup.models.clinics import clinician_display_name
 from followup.selectors.flags import flags_by_urgency
 
 # Bump when the rows' markup changes: a browser showing the old markup then gets the new.
 ROWS_FORMAT = 2
 # The queue shows at most this many rows (the most urgent); a note says how many more there are.
 QUEUE_LIMIT = 100
-# CLINICAL.md, escalation defaults: moderate flags page nobody.
-PAGED_PRIORITIES = (Flag.Priority.CRITICAL, Flag.Priority.HIGH)
 
 # What became of a page, in words (by SMS, by call): a colour never carries it alone.
 PAGE_WORDS = {
@@ -56,10 +55,6 @@ def age_text(delta: dt.timedelta) -> str:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours} h" if hours else f"{days} d"
-
-
-def clinician_name(first: str, last: str, username: str) -> str:
-    return f"{first} {last}".strip() or username
 
 
 def masked_number(phone: str) -> str:
@@ -107,7 +102,7 @@ def paged_by_flag(flag_ids: Iterable[int]) -> dict[int, tuple[PagedPerson, ...]]
     if not ids:
         return {}
     groups = list(
-        OutboundMessage.objects.filter(flag_id__in=ids, purpose="page")
+        OutboundMessage.objects.filter(flag_id__in=ids, purpose=OutboundMessage.Purpose.PAGE)
         .values(
             "flag_id",
             "to",
@@ -129,7 +124,7 @@ def paged_by_flag(flag_ids: Iterable[int]) -> dict[int, tuple[PagedPerson, ...]]
     people: dict[int, dict[str, list[PageState]]] = defaultdict(lambda: defaultdict(list))
     for group in sorted(groups, key=lambda g: (g["flag_id"], g["latest"])):
         if group["clinician_id"]:
-            who = clinician_name(
+            who = clinician_display_name(
                 group["clinician__first_name"],
                 group["clinician__last_name"],
                 group["clinician__username"],
@@ -179,7 +174,7 @@ class QueueRow:
 
     @property
     def pages_someone(self) -> bool:
-        return self.priority in PAGED_PRIORITIES
+        return self.priority in Flag.PAGED_PRIORITIES
 
     @property
     def cue_key(self) -> str:
@@ -241,7 +236,7 @@ SELECT
                 s.id, s.code, s.status, s.priority, s.reason, s.escalation_level, s.created_at,
                 s.acknowledged_at, s.triggers, s.patient_id, s.sender, p.first_name, p.last_name,
                 p.opted_out, a.first_name, a.last_name, a.username,
-                EXISTS (SELECT 1 FROM {event} e WHERE e.flag_id = s.id AND e.kind = 'rota_gap')
+                EXISTS (SELECT 1 FROM {event} e WHERE e.flag_id = s.id AND e.kind = '{rota_gap}')
             )::text, ',' ORDER BY s.id))
      FROM shown s
      LEFT JOIN {patient} p ON p.id = s.patient_id
@@ -252,7 +247,7 @@ SELECT
             )::text, ',' ORDER BY o.id))
      FROM {message} o
      LEFT JOIN {clinician} c ON c.id = o.clinician_id
-     WHERE o.flag_id IN (SELECT id FROM shown) AND o.purpose = 'page')
+     WHERE o.flag_id IN (SELECT id FROM shown) AND o.purpose = '{page}')
 """
 
 
@@ -274,6 +269,9 @@ def queue_version(*, clinic_id: int, limit: int = QUEUE_LIMIT) -> str:
         patient=Patient._meta.db_table,
         clinician=Clinician._meta.db_table,
         message=OutboundMessage._meta.db_table,
+        # Constants, written into the query as the partial index ``flagevent_rota_gap`` is.
+        rota_gap=FlagEvent.Kind.ROTA_GAP.value,
+        page=OutboundMessage.Purpose.PAGE.value,
     )
     params = [
         *shown_params,
@@ -322,7 +320,9 @@ def _build(clinic_id: int, now: dt.datetime, limit: int, *, version: str) -> Que
     flags = list(
         _in_order(clinic_id)
         .annotate(
-            rota_gap=Exists(FlagEvent.objects.filter(flag=OuterRef("pk"), kind="rota_gap")),
+            rota_gap=Exists(
+                FlagEvent.objects.filter(flag=OuterRef("pk"), kind=FlagEvent.Kind.ROTA_GAP)
+            ),
         )
         .select_related("patient", "acknowledged_by")
         .only(*_ROW_COLUMNS)[:limit]
@@ -375,9 +375,7 @@ def _row(flag: Flag, paged: tuple[PagedPerson, ...], now: dt.datetime) -> QueueR
         opted_out=flag.patient.opted_out if flag.patient is not None else False,
         created_at=flag.created_at,
         escalation_level=flag.escalation_level,
-        acknowledged_by=(
-            clinician_name(acker.first_name, acker.last_name, acker.username) if acker else ""
-        ),
+        acknowledged_by=(acker.display_name if acker else ""),
         acknowledged_at=flag.acknowledged_at,
         triggers=len(flag.evidence) if isinstance(flag.evidence, list) else 1,
         rota_gap=flag.rota_gap,

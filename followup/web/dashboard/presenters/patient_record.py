@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery
 
-from followup.clinical import progress, rules
+from followup.clinical import progress
 from followup.clinical.instruments import INSTRUMENTS, severity_band
 from followup.models import (
     CheckIn,
@@ -21,6 +21,7 @@ from followup.models import (
     Response,
     TreatmentSession,
 )
+from followup.selectors.flags import PRIORITY_RANK
 
 # Each list of a patient's page shows this many of the newest entries, and says so when there
 # are more; the chart plots this many of the newest complete scores per scale.
@@ -219,7 +220,7 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
         loose_responses=[ResponseRecord.of(r) for r in loose],
         flags=flags,
         unresolved_flags=len(unresolved),
-        top_priority=min(unresolved, key=rules.PRIORITIES.index, default=None),
+        top_priority=min(unresolved, key=PRIORITY_RANK.__getitem__, default=None),
         scores=scores,
         courses=courses,
         truncated=truncated,

@@ -1,0 +1,27 @@
+"""The names of the Celery tasks and queues, one definition for the decorator and the caller.
+
+No project imports: ``config/settings.py`` (the beat schedule, the queues) reads them too. The
+values are the wire names of tasks already queued (SPEC): never change one.
+"""
+
+from enum import StrEnum
+
+
+class Job(StrEnum):
+    """A task's stable name (``@shared_task(name=...)``, ``enqueue``, the beat schedule)."""
+
+    SEND_MESSAGE = "followup.send_message"
+    SEND_MESSAGES = "followup.send_messages"
+    HANDLE_INBOUND = "followup.handle_inbound"
+    ESCALATE = "followup.escalate"
+    DISPATCH = "followup.dispatch"
+    ESCALATIONS = "followup.escalations"
+    DIGEST = "followup.digest"
+
+
+class Queue(StrEnum):
+    """Pages to clinicians and crisis messages have their own queue, so a backlog of check-ins
+    never delays them; everything else is on the default one."""
+
+    PAGES = "pages"
+    DEFAULT = "celery"
