@@ -18,6 +18,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# Scripts kept beside the tests, taken unchanged from their registry (vendor/README.md).
+VENDOR = Path(__file__).resolve().parent / "vendor"
 
 
 def shot(page: Page, name: str) -> Path:

@@ -1,4 +1,5 @@
-"""Web fixtures: Django clients signed in with both factors, and a real browser."""
+"""Web fixtures: Django clients signed in with both factors, a real browser, and a phone's page
+watched for console errors with a web check-in link to open in it."""
 
 import datetime as dt
 import os
@@ -8,11 +9,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from followup.models import Clinician, Flag, OnCallShift, Patient
+from followup.models import CheckIn, Clinician, Flag, OnCallShift, Patient
+from followup.services.checkin_links import checkin_token_make
 from followup.services.safety import triggers_fire
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from followup.services.sessions import session_record
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 from tests.support.flags import SI
 from tests.support.web import web_client
 
@@ -107,3 +110,54 @@ def dashboard_context(
     for context in contexts:
         context.close()
     assert violations == [], violations
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """What the browser reported as an error: filled by ``page``, checked by the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
+    """A phone-sized page whose console errors, page errors and failed requests are noted."""
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        # Chromium reports a 4xx document as a failed load; the tests check those statuses.
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            console_errors.append(f"{response.status} {response.url}")
+            if response.request.resource_type != "document" and response.status >= 400
+            else None
+        ),
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def make_link(pat: Patient, live_server: object) -> Callable[[], tuple[CheckIn, str]]:
+    """A sent web check-in (PHQ-9 then GAD-7) for Pat and its link."""
+
+    def make() -> tuple[CheckIn, str]:
+        _, check_ins = session_record(
+            patient=pat,
+            occurred_at=timezone.now() - dt.timedelta(hours=25),
+            treatment="iv_ketamine",
+        )
+        now = timezone.now().replace(microsecond=0)
+        CheckIn.objects.filter(pk=check_ins[0].pk).update(
+            status="sent", sent_at=now, expires_at=now + dt.timedelta(hours=72), channel="web"
+        )
+        check_in = CheckIn.objects.get(pk=check_ins[0].pk)
+        return check_in, f"{live_server.url}/c/{checkin_token_make(check_in.pk)}"
+
+    return make

@@ -30,12 +30,7 @@ from followup.models import (
 from followup.services.escalations import escalation_step_run
 from followup.services.messages import message_status_record
 from tests.support.flags import DEPRESSION, SI, WORSE, make_patient, raise_flag
-
-ROWS = "/dashboard/queue/rows/"
-
-
-def row_ids(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'data-flag-id="(\d+)"', html)]
+from tests.support.queue import ROWS, row_ids
 
 
 def row_versions(html: str) -> dict[int, str]:

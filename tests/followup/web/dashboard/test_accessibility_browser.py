@@ -3,7 +3,6 @@ desktop and phone widths. axe-core is the engine behind most accessibility check
 is kept beside the tests (``tests/support/vendor``), taken unchanged from the npm registry."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,12 +12,12 @@ from playwright.sync_api import BrowserContext, Page
 from followup.models import Clinician, Flag, Patient
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
-from tests.support.browser import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE, VENDOR
 from tests.support.cast import key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = (Path(__file__).resolve().parents[2] / "support" / "vendor" / "axe-4.14.1.min.js").read_text()
+AXE = (VENDOR / "axe-4.14.1.min.js").read_text()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
