@@ -18,6 +18,7 @@ audit event (``integration_key.use``) naming the key.
 
 import binascii
 import hmac
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from knox.crypto import hash_token
@@ -28,6 +29,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from followup.models import Clinician, IntegrationKey
+
+if TYPE_CHECKING:
+    from followup.models.clinics import ClinicMember
 from followup.models.credentials import KEY_PREFIX, LOOKUP_LENGTH
 from followup.services.accounts import second_factor_satisfied
 from followup.services.audit import audit_record
@@ -125,3 +129,10 @@ class SessionAuthentication(authentication.SessionAuthentication):
                 code="second_factor_required",
             )
         return result
+
+
+class ClinicianRequest(Request):
+    """A request that ``IsClinicMember`` let through: its user is a clinician of a clinic (an
+    integration key's admin included). For the type checker only; DRF builds the request."""
+
+    user: "ClinicMember"

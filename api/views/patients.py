@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ClinicianRequest
 from api.errors import field_errors
 from api.serializers import (
     NewPatientSerializer,
@@ -60,7 +61,7 @@ class PatientViewSet(
         data = PatientInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patient = patient_create(
-            clinic=request.user.clinic, actor=request.user, **data.validated_data
+            clinic=self.request.user.clinic, actor=self.request.user, **data.validated_data
         )
         return Response(NewPatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
@@ -77,7 +78,7 @@ class PatientViewSet(
         responses={201: PatientImportResultSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
-    def import_patients(self, request: Request) -> Response:
+    def import_patients(self, request: ClinicianRequest) -> Response:
         data = PatientImportSerializer(data=request.data)
         if not data.is_valid():
             rows = _row_errors(data.errors.get("patients"))

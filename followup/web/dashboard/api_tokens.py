@@ -5,19 +5,19 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from followup.errors import NotFound
 from followup.services.credentials import api_token_revoke
-from followup.web.dashboard.auth import clinician_required
+from followup.web.dashboard.auth import ClinicianRequest, clinician_required
 
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def api_tokens_page(request: HttpRequest) -> HttpResponse:
+def api_tokens_page(request: ClinicianRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             api_token_revoke(user=request.user, token_id=request.POST.get("token", ""))

@@ -9,7 +9,7 @@ import base64
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import segno
@@ -34,6 +34,9 @@ from followup.services import accounts
 from followup.services.audit import audit_record
 from followup.text import storable
 
+if TYPE_CHECKING:
+    from followup.models.clinics import ClinicMember
+
 PENDING_KEY = "followup_pending_clinician"
 PENDING_SECONDS = 5 * 60
 ACTIVITY_KEY = "followup_last_activity"
@@ -41,6 +44,13 @@ ACTIVITY_KEY = "followup_last_activity"
 POLL_HEADER = "HTTP_X_FOLLOWUP_POLL"
 
 View = Callable[..., HttpResponse]
+
+
+class ClinicianRequest(HttpRequest):
+    """A request that ``clinician_required`` let through: its user is a signed-in clinician of a
+    clinic. For the type checker only; Django builds the request."""
+
+    user: "ClinicMember"
 
 
 # Who may see what ---------------------------------------------------------------------------

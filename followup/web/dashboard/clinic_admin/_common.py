@@ -17,6 +17,7 @@ from followup.models import (
     AuditEvent,
     Clinic,
 )
+from followup.web.dashboard.auth import ClinicianRequest
 
 ROTA_DAYS = 14  # shifts listed
 GAP_DAYS = 7  # coverage checked
@@ -61,7 +62,7 @@ def _last_change(clinic: Clinic, action: str) -> AuditEvent | None:
 
 
 def _edit_page(
-    request: HttpRequest,
+    request: ClinicianRequest,
     form: forms.Form,
     save: Callable[[dict], str],
     *,

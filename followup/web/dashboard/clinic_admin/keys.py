@@ -6,7 +6,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,7 +18,7 @@ from followup.services.credentials import (
     integration_key_create,
     integration_key_revoke,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import _attach, _summary
 
 VALIDITY_CHOICES = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
@@ -54,7 +54,7 @@ def _status(key: IntegrationKey, now: object) -> str:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def keys_page(request: HttpRequest) -> HttpResponse:
+def keys_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     form = KeyForm()
     made: str | None = None

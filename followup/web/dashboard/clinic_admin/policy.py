@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from followup.clinical.phones import normalize_phone
@@ -15,7 +15,7 @@ from followup.models import (
 from followup.services.rota import (
     policy_update,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
     MAX_LEVELS,
     _edit_page,
@@ -120,7 +120,7 @@ def _policy_initial(policy: EscalationPolicy) -> dict[str, Any]:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def policy_page(request: HttpRequest) -> HttpResponse:
+def policy_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     policy = clinic.escalation_policy
     rows = _rows(request, min(MAX_LEVELS, max(5, len(policy.levels) + 1)), MAX_LEVELS)

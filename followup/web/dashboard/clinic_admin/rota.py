@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -26,7 +26,7 @@ from followup.services.rota import (
     shift_end,
     shift_pageable,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
     DATETIME_LOCAL,
     GAP_DAYS,
@@ -157,7 +157,7 @@ def _confirm_context(clinic: Clinic, shift: OnCallShift, now: dt.datetime) -> di
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def rota_page(request: HttpRequest) -> HttpResponse:
+def rota_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     # Forms read and show times in the clinic's zone; the database keeps UTC.
     with timezone.override(zoneinfo.ZoneInfo(clinic.timezone)):
@@ -206,7 +206,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/rota.html", context, status=status)
 
 
-def _end_shift(request: HttpRequest, shift: OnCallShift, now: dt.datetime) -> str:
+def _end_shift(request: ClinicianRequest, shift: OnCallShift, now: dt.datetime) -> str:
     """End a shift in progress now, or cancel one not yet started; say what was done."""
     who = f"{shift.clinician.display_name}'s level {shift.level} shift"
     if shift.starts_at < now:
