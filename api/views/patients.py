@@ -109,7 +109,7 @@ class PatientViewSet(
         data.is_valid(raise_exception=True)
         # Only what the caller sent: defaults of the input shape do not apply to a patch.
         changes = {key: data.validated_data[key] for key in request.data if key in data.fields}
-        patient_update(patient=patient, actor=request.user, **changes)
+        patient_update(patient=patient, actor=self.request.user, **changes)
         return Response(self._output(patient.pk))
 
     def _output(self, pk: int) -> dict:
