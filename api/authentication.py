@@ -123,7 +123,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Clinician, None] | None:
         result = super().authenticate(request)
-        if result is not None and not second_factor_satisfied(request._request.user):
+        if result is not None and not second_factor_satisfied(result[0]):
             raise exceptions.PermissionDenied(
                 "Sign in to the dashboard with the code from your authenticator app first.",
                 code="second_factor_required",

@@ -70,7 +70,8 @@ class AuditedListModelMixin(mixins.ListModelMixin, _ScopedView):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page) if page is not None else list(queryset)
-        number = self.paginator.page.number if page is not None else None
+        # The configured PageNumberPagination, which keeps the page it returned.
+        number = self.paginator.page.number if page is not None else None  # type: ignore[union-attr]
         audit_list(self.request, self.audit_noun, rows, number)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)

@@ -17,7 +17,8 @@ class ClinicScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset
+            # drf-stubs read a Manager in this attribute's type as a descriptor on the view.
+            return self.queryset  # type: ignore[arg-type, return-value]
         return self.scoped(self.request.user.clinic)
 
     def scoped(self, clinic: Clinic) -> QuerySet:

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -119,6 +122,7 @@ class PatientViewSet(
 def _row_errors(detail: object) -> dict[int, dict[str, list[str]]]:
     """DRF's errors of a list of rows (a list, or a dict by index) as ``{index: {field: [...]}}``;
     empty when the errors are about the list itself."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(detail, list):
         items = enumerate(detail)
     elif isinstance(detail, dict) and all(isinstance(key, int) for key in detail):

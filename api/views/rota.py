@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -26,9 +28,10 @@ class ShiftInputSerializer(serializers.Serializer):
     ends_at = AwareDateTimeField()
     level = serializers.IntegerField(min_value=1, max_value=9, default=1)
 
-    def __init__(self, *args: object, clinic: object = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = Clinician.objects.filter(clinic=clinic, is_active=True)
+        clinician = cast(serializers.PrimaryKeyRelatedField, self.fields["clinician"])
+        clinician.queryset = Clinician.objects.filter(clinic=clinic, is_active=True)  # type: ignore[arg-type]  # drf-stubs: see api/views/base.py
 
 
 class ShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet):
