@@ -232,13 +232,17 @@ def flag_acknowledge(request: ClinicianRequest, flag_id: int) -> HttpResponse:
     flag = flag_services.flag_acknowledge(flag=flag, actor=request.user, via="dashboard")
     if flag.status == Flag.Status.RESOLVED:
         return _done(request, f"Flag {flag.code} is already resolved.", level=messages.INFO)
+    assert flag.acknowledged_at is not None  # acknowledged, now or before
     mine = flag.acknowledged_by_id == request.user.pk and flag.acknowledged_at >= started
     if mine:
         return _done(request, f"Flag {flag.code} acknowledged. Paging has stopped.")
     with timezone.override(_zone(request)):
         when = timezone.localtime(flag.acknowledged_at).strftime("%H:%M")
-    who = flag_detail.clinician_names([flag.acknowledged_by_id]).get(
-        flag.acknowledged_by_id, "someone else"
+    names = flag_detail.clinician_names([flag.acknowledged_by_id])
+    who = (
+        names.get(flag.acknowledged_by_id, "someone else")
+        if flag.acknowledged_by_id
+        else "someone else"
     )
     return _done(
         request,
@@ -253,7 +257,7 @@ def flag_resolve(request: ClinicianRequest, flag_id: int) -> HttpResponse:
     flag = _own_flag(request, flag_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        return _failed(request, flag, form.errors["note"][0], status=400, form=form)
+        return _failed(request, flag, str(form.errors["note"][0]), status=400, form=form)
     try:
         flag = flag_services.flag_resolve(
             flag=flag, actor=request.user, note=form.cleaned_data["note"]

@@ -3,10 +3,11 @@
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,10 @@ from followup.models import (
     Clinic,
 )
 from followup.web.dashboard.auth import ClinicianRequest
+
+if TYPE_CHECKING:  # the pages' forms: those modules import this one
+    from followup.web.dashboard.clinic_admin.plan import PlanForm
+    from followup.web.dashboard.clinic_admin.policy import PolicyForm
 
 ROTA_DAYS = 14  # shifts listed
 GAP_DAYS = 7  # coverage checked
@@ -47,7 +52,7 @@ def _attach(form: forms.Form, error: DomainError) -> None:
 def _summary(form: forms.Form, anchor: str) -> list[tuple[str, str]]:
     """(target id, message) for the error summary at the top of the page."""
     return [
-        (anchor if name == NON_FIELD_ERRORS else form[name].id_for_label, message)
+        (anchor if name == NON_FIELD_ERRORS else form[name].id_for_label, str(message))
         for name, errors in form.errors.items()
         for message in errors
     ]
@@ -63,7 +68,7 @@ def _last_change(clinic: Clinic, action: str) -> AuditEvent | None:
 
 def _edit_page(
     request: ClinicianRequest,
-    form: forms.Form,
+    form: "PlanForm | PolicyForm",
     save: Callable[[dict], str],
     *,
     page: str,

@@ -2,6 +2,7 @@
 is valid), sees it once, and revokes keys. The list shows who made each key and whether it
 still works, never the key."""
 
+import datetime as dt
 import zoneinfo
 
 from django import forms
@@ -46,7 +47,7 @@ class KeyForm(forms.Form):
     )
 
 
-def _status(key: IntegrationKey, now: object) -> str:
+def _status(key: IntegrationKey, now: dt.datetime) -> str:
     if key.revoked_at is not None:
         return "revoked"
     return "expired" if key.expires_at <= now else "active"

@@ -70,6 +70,7 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         steps = []
         for n in range(1, self.rows + 1):
             offset = data.get(f"step_{n}_offset")

@@ -82,6 +82,7 @@ class PolicyForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         levels = []
         for n in range(1, self.rows + 1):
             minutes = data.get(f"level_{n}_minutes")
