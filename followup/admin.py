@@ -177,9 +177,7 @@ class ClinicianAdmin(ClinicScopedAdmin, UserAdmin):
         ("Clinic", {"fields": ("clinic", "role", "phone")}),
     )
 
-    def save_model(
-        self, request: HttpRequest, obj: Model, form: forms.Form, change: bool
-    ) -> None:
+    def save_model(self, request: HttpRequest, obj: Model, form: forms.Form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return

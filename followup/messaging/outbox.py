@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,7 +70,7 @@ def message_queue(
     clinic: Clinic,
     channel: str = OutboundMessage.Channel.SMS,
     queue: Queue | None = None,
-    **links: object,
+    **links: Model | None,
 ) -> OutboundMessage:
     """Record a message to send (once per ``key``) and enqueue its send after commit."""
     message = OutboundMessage(
