@@ -29,12 +29,12 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from followup.models import Clinician, IntegrationKey
-
-if TYPE_CHECKING:
-    from followup.models.clinics import ClinicMember
 from followup.models.credentials import KEY_PREFIX, LOOKUP_LENGTH
 from followup.services.accounts import second_factor_satisfied
 from followup.services.audit import audit_record
+
+if TYPE_CHECKING:  # a type for the checker only
+    from followup.models.clinics import ClinicMember
 
 KEYWORDS = (b"token", b"bearer")
 # The clinic and its plan, loaded with the credentials.

@@ -34,7 +34,7 @@ from followup.services import accounts
 from followup.services.audit import audit_record
 from followup.text import storable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a type for the checker only
     from followup.models.clinics import ClinicMember
 
 PENDING_KEY = "followup_pending_clinician"
