@@ -3,7 +3,6 @@
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -19,10 +18,6 @@ from followup.models import (
     Clinic,
 )
 from followup.web.dashboard.auth import ClinicianRequest
-
-if TYPE_CHECKING:  # the pages' forms: those modules import this one
-    from followup.web.dashboard.clinic_admin.plan import PlanForm
-    from followup.web.dashboard.clinic_admin.policy import PolicyForm
 
 ROTA_DAYS = 14  # shifts listed
 GAP_DAYS = 7  # coverage checked
@@ -66,9 +61,18 @@ def _last_change(clinic: Clinic, action: str) -> AuditEvent | None:
     return AuditEvent.objects.filter(clinic=clinic, action=action).select_related("actor").first()
 
 
+class TableForm(forms.Form):
+    """A page's form shown as a table of rows (the plan's steps, the policy's levels)."""
+
+    group: str  # where errors about the rows as a whole are shown
+
+    def table(self) -> list[dict]:
+        raise NotImplementedError
+
+
 def _edit_page(
     request: ClinicianRequest,
-    form: "PlanForm | PolicyForm",
+    form: TableForm,
     save: Callable[[dict], str],
     *,
     page: str,

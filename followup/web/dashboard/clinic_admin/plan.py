@@ -14,12 +14,13 @@ from followup.models import (
 from followup.services.plans import MAX_OFFSET_HOURS, MAX_STEPS, plan_update
 from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
+    TableForm,
     _edit_page,
     _rows,
 )
 
 
-class PlanForm(forms.Form):
+class PlanForm(TableForm):
     group = "steps"
     enrolment_check_in = forms.BooleanField(
         label="Send a baseline check-in (PHQ-9 and GAD-7) as soon as a patient is enrolled",

@@ -18,6 +18,7 @@ from followup.services.rota import (
 from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
     MAX_LEVELS,
+    TableForm,
     _edit_page,
     _rows,
 )
@@ -27,7 +28,7 @@ def _minutes(seconds: int) -> str:
     return f"{seconds / 60:g}"  # 300 -> "5", 450 -> "7.5"
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(TableForm):
     group = "levels"  # where errors about the levels as a whole are shown
     repeat_minutes = forms.DecimalField(
         label="Repeat the last level every (minutes)",
