@@ -18,7 +18,9 @@ from followup.web.dashboard.presenters.flag_queue import (
 
 Kind = FlagEvent.Kind
 # The page's status each page_<status> event records.
-PAGE_STATUS = {kind: status for status, kind in OutboundMessage.PAGE_EVENT_KIND.items()}
+PAGE_STATUS: dict[str, str] = {
+    kind: status for status, kind in OutboundMessage.PAGE_EVENT_KIND.items()
+}
 
 # One flag ----------------------------------------------------------------------------------
 
