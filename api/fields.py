@@ -18,7 +18,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         "out_of_range": "Give a year between 2000 and 2100.",
     }
 
-    def to_internal_value(self, value: object) -> object:
+    def to_internal_value(self, value: dt.datetime | str) -> dt.datetime:
         if isinstance(value, str):
             try:
                 # The shape of a date-time with a value that cannot be (12:99, February 30th).

@@ -6,11 +6,14 @@ exist answers 400: an oracle for which ids exist elsewhere. Here each such choic
 the caller's clinic, so both answer the same 400.
 """
 
+from typing import cast
+
+from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
-from django_filters.filterset import BaseFilterSet
-from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -28,9 +31,9 @@ def clinic_rows(model: type[Model], clinic: Clinic | None) -> QuerySet:
 
 
 class ClinicFilterBackend(DjangoFilterBackend):
-    def get_filterset(
+    def get_filterset(  # type: ignore[override]  # DRF passes its Request; the stubs say HttpRequest
         self, request: Request, queryset: QuerySet, view: APIView
-    ) -> BaseFilterSet | None:
+    ) -> FilterSet | None:
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
@@ -41,7 +44,7 @@ class ClinicFilterBackend(DjangoFilterBackend):
             if isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter)
         }
         for name, rows in narrowed.items():
-            filterset.filters[name].queryset = rows
+            cast(QuerySetRequestMixin, filterset.filters[name]).queryset = rows
             # The form's field may come from a copy made with the table's rows: narrow it too.
-            filterset.form.fields[name].queryset = rows
+            cast(forms.ModelChoiceField, filterset.form.fields[name]).queryset = rows
         return filterset

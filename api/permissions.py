@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from followup.models import IntegrationKey
+from followup.models import Clinician, IntegrationKey
 
 if TYPE_CHECKING:  # DRF builds its default views from this module: import views lazily.
     from rest_framework.request import Request
@@ -25,7 +25,9 @@ class IsClinicAdminOrReadOnly(IsClinicMember):
     def has_permission(self, request: "Request", view: "APIView") -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in SAFE_METHODS or request.user.is_clinic_admin
+        return request.method in SAFE_METHODS or (
+            isinstance(request.user, Clinician) and request.user.is_clinic_admin
+        )
 
 
 class IsClinicAdminInPersonOrReadOnly(IsClinicAdminOrReadOnly):

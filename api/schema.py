@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 
 class KeyScheme(OpenApiAuthenticationExtension):
@@ -10,10 +11,10 @@ class KeyScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.TokenAuthentication"
     name = ["tokenAuth", "bearerAuth"]
 
-    def get_security_requirement(self, auto_schema: object) -> list[dict]:
+    def get_security_requirement(self, auto_schema: AutoSchema) -> list[dict]:
         return [{"tokenAuth": []}, {"bearerAuth": []}]
 
-    def get_security_definition(self, auto_schema: object) -> list[dict]:
+    def get_security_definition(self, auto_schema: AutoSchema) -> list[dict]:
         described = (
             "a clinician's personal token (`POST /api/v1/auth/token/`) or a clinic's "
             "integration key (made by a clinic admin in the dashboard)."
@@ -35,7 +36,7 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.SessionAuthentication"
     name = "cookieAuth"
 
-    def get_security_definition(self, auto_schema: object) -> dict:
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict:
         return {
             "type": "apiKey",
             "in": "cookie",

@@ -1,11 +1,13 @@
 """Input and output shapes of API v1 (SPEC §6). Validation of meaning lives in the services."""
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import AwareDateTimeField, StrictBooleanField
 from followup.clinical.instruments import INSTRUMENTS
-from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
+from followup.models import CheckIn, Clinic, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
 from followup.selectors.patients import latest_scores
 from followup.services.patients import MAX_IMPORT
@@ -96,10 +98,11 @@ class SessionInputSerializer(serializers.Serializer):
     occurred_at = AwareDateTimeField()
     treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
 
-    def __init__(self, *args: object, clinic: object = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Another clinic's patient does not exist, as far as this caller can tell.
-        self.fields["patient"].queryset = Patient.objects.filter(clinic=clinic)
+        patient = cast(serializers.PrimaryKeyRelatedField, self.fields["patient"])
+        patient.queryset = Patient.objects.filter(clinic=clinic)  # type: ignore[arg-type]  # drf-stubs: see api/views/base.py
 
 
 class ImportSessionSerializer(serializers.Serializer):
@@ -114,7 +117,8 @@ class ImportPatientSerializer(PatientInputSerializer):
 
 
 class PatientImportSerializer(serializers.Serializer):
-    patients = ImportPatientSerializer(many=True, allow_empty=False, max_length=MAX_IMPORT)
+    # ``many=True`` makes a ListSerializer, which takes max_length; the stubs know only the child.
+    patients = ImportPatientSerializer(many=True, allow_empty=False, max_length=MAX_IMPORT)  # type: ignore[call-arg]
 
 
 class ImportedPatientSerializer(serializers.Serializer):
@@ -216,7 +220,7 @@ class FollowUpPlanSerializer(serializers.Serializer):
 
 class OptionSerializer(serializers.Serializer):
     value = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     loinc = serializers.CharField()
 
 
@@ -236,7 +240,7 @@ class BandSerializer(serializers.Serializer):
     low = serializers.IntegerField()
     high = serializers.IntegerField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
 
 
 class InstrumentSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ web, worker and scheduler share with no server; with it, Redis. Delivery is at l
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import beat_init, task_postrun, task_prerun, worker_init
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections
@@ -42,7 +42,7 @@ def _warm_crisis_reader(**kwargs: object) -> None:
 
 @task_prerun.connect
 @task_postrun.connect
-def _database_connections_as_a_request_would(task: object = None, **kwargs: object) -> None:
+def _database_connections_as_a_request_would(task: Task | None = None, **kwargs: object) -> None:
     # Celery's Django fixup closes the connection around every task unless
     # ``CELERY_DB_REUSE_MAX`` is set (settings set it): every task then paid a new PostgreSQL
     # backend, about a third of the worker's CPU. Instead each task is treated like a web

@@ -34,9 +34,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 _PUBLIC_IS_HTTPS = urlsplit(PUBLIC_BASE_URL).scheme == "https"
-if urlsplit(PUBLIC_BASE_URL).hostname not in (None, "", *ALLOWED_HOSTS):
+if (_host := urlsplit(PUBLIC_BASE_URL).hostname) and _host not in ALLOWED_HOSTS:
     # Twilio posts to PUBLIC_BASE_URL; its host must be served.
-    ALLOWED_HOSTS.append(urlsplit(PUBLIC_BASE_URL).hostname)
+    ALLOWED_HOSTS.append(_host)
 
 # How many reverse proxies of our own stand in front of the app (a TLS terminator, a load
 # balancer). With 0, X-Forwarded-For is ignored and the caller is REMOTE_ADDR; with n, the

@@ -25,7 +25,7 @@ def _admin_has_permission(request: HttpRequest) -> bool:
     return _has_permission(request) and second_factor_satisfied(request)
 
 
-admin.site.has_permission = _admin_has_permission
+admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]  # the second factor
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):
@@ -35,9 +35,9 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{self.clinic_path: request.user.clinic_id})
+        return queryset.filter(**{self.clinic_path: request.user.clinic_id})  # type: ignore[union-attr]  # staff only
 
-    def get_list_filter(self, request: HttpRequest) -> list:
+    def get_list_filter(self, request: HttpRequest) -> list[Any] | tuple[Any, ...]:
         # A filter by clinic would list every clinic's name; a clinic admin sees one clinic.
         filters = super().get_list_filter(request)
         if request.user.is_superuser:
@@ -47,16 +47,16 @@ class ClinicScopedAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or _is_clinic_admin(request)
 
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser or _is_clinic_admin(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Clinical records are kept; nobody deletes them from here.
         return False
 
@@ -76,11 +76,14 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 def _patient_of(obj: Model) -> models.Patient | None:
     if isinstance(obj, models.Patient):
         return obj
-    return obj.patient if getattr(obj, "patient_id", None) else None
+    return getattr(obj, "patient", None) if getattr(obj, "patient_id", None) else None
 
 
 def _patient_ids(rows: list[Model]) -> list[int]:
-    ids = {row.pk if isinstance(row, models.Patient) else row.patient_id for row in rows}
+    ids = {
+        row.pk if isinstance(row, models.Patient) else getattr(row, "patient_id", None)
+        for row in rows
+    }
     return sorted(pid for pid in ids if pid is not None)
 
 
@@ -137,6 +140,7 @@ class ClinicForm(forms.ModelForm):
     def clean(self) -> dict:
         """The clinic's own sender, checked as ``clinic_create`` checks it."""
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         try:
             data["sms_number"], data["messaging_service_sid"] = clinic_sender(
                 self.instance,
@@ -169,7 +173,7 @@ class ClinicianAdmin(ClinicScopedAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "clinic", "role", "is_active"]
     list_filter = ["role", "is_active", "clinic"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Clinic", {"fields": ("clinic", "role", "phone")}),
     )
 
@@ -177,6 +181,7 @@ class ClinicianAdmin(ClinicScopedAdmin, UserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        assert isinstance(obj, models.Clinician)  # this admin's model
         # A new account: the same event as one made through the API or ``createclinic``.
         admin.ModelAdmin.save_model(self, request, obj, form, change)
         audit_record(
@@ -275,5 +280,5 @@ class AuditEventAdmin(ClinicScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

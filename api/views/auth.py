@@ -4,6 +4,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
@@ -96,7 +97,7 @@ class TokenView(APIView):
             )
         return Response(self._issue(user, device))
 
-    def _verify(self, request: object, device: TOTPDevice, username: str, code: str) -> None:
+    def _verify(self, request: HttpRequest, device: TOTPDevice, username: str, code: str) -> None:
         code = code.strip()
         message, error = None, ""
         if not code:

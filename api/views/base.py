@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from api.authentication import SessionAuthentication, TokenAuthentication
+from api.authentication import ClinicianRequest, SessionAuthentication, TokenAuthentication
 from followup.models import Clinic
 
 
@@ -13,10 +13,12 @@ class ClinicScopedViewSet(viewsets.GenericViewSet):
 
     # The configured schemes, with the clinic loaded by the token's query.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+    request: ClinicianRequest
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset
+            # drf-stubs read a Manager in this attribute's type as a descriptor on the view.
+            return self.queryset  # type: ignore[arg-type, return-value]
         return self.scoped(self.request.user.clinic)
 
     def scoped(self, clinic: Clinic) -> QuerySet:

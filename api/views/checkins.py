@@ -1,9 +1,9 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ClinicianRequest
 from api.serializers import CheckInSerializer, ResponseSerializer
 from api.views.audited import AuditedListModelMixin, AuditedRetrieveModelMixin
 from api.views.base import ClinicScopedViewSet
@@ -23,7 +23,7 @@ class CheckInViewSet(AuditedListModelMixin, AuditedRetrieveModelMixin, ClinicSco
 
     @extend_schema(request=None, responses=CheckInSerializer)
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str) -> Response:
+    def cancel(self, request: ClinicianRequest, pk: str) -> Response:
         check_in = checkin_cancel(check_in=self.get_object(), actor=request.user)
         return Response(self.get_serializer(check_in).data)
 

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import ClinicianRequest
 from api.permissions import IsClinicAdminInPersonOrReadOnly, IsClinicAdminOrReadOnly
 from api.serializers import (
     ClinicianInputSerializer,
@@ -40,7 +41,7 @@ class ClinicianViewSet(
         data = ClinicianInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clinician = clinician_create(
-            clinic=request.user.clinic, actor=request.user, **data.validated_data
+            clinic=self.request.user.clinic, actor=self.request.user, **data.validated_data
         )
         return Response(ClinicianSerializer(clinician).data, status=status.HTTP_201_CREATED)
 
@@ -52,15 +53,16 @@ class FollowUpPlanView(GenericAPIView):
 
     serializer_class = FollowUpPlanSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
+    request: ClinicianRequest
 
     def get_object(self) -> object:
         # The clinic's one plan (also what an OPTIONS request describes): no lookup by id.
         return self.request.user.clinic.follow_up_plan
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: ClinicianRequest) -> Response:
         return Response(FollowUpPlanSerializer(self.get_object()).data)
 
-    def put(self, request: Request) -> Response:
+    def put(self, request: ClinicianRequest) -> Response:
         data = FollowUpPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan = plan_update(clinic=request.user.clinic, actor=request.user, **data.validated_data)

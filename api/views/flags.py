@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ClinicianRequest
 from api.views.audited import AuditedListModelMixin
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, Flag, FlagEvent
@@ -80,13 +81,13 @@ class FlagViewSet(AuditedListModelMixin, mixins.RetrieveModelMixin, ClinicScoped
 
     @extend_schema(request=None, responses=FlagSerializer)
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: str) -> Response:
+    def acknowledge(self, request: ClinicianRequest, pk: str) -> Response:
         flag = flag_acknowledge(flag=self.get_object(), actor=request.user, via="api")
         return Response(FlagSerializer(flag).data)
 
     @extend_schema(request=ResolveSerializer, responses=FlagSerializer)
     @action(detail=True, methods=["post"])
-    def resolve(self, request: Request, pk: str) -> Response:
+    def resolve(self, request: ClinicianRequest, pk: str) -> Response:
         flag = self.get_object()
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)

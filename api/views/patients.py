@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -6,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ClinicianRequest
 from api.errors import field_errors
 from api.serializers import (
     NewPatientSerializer,
@@ -60,7 +64,7 @@ class PatientViewSet(
         data = PatientInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patient = patient_create(
-            clinic=request.user.clinic, actor=request.user, **data.validated_data
+            clinic=self.request.user.clinic, actor=self.request.user, **data.validated_data
         )
         return Response(NewPatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
@@ -77,7 +81,7 @@ class PatientViewSet(
         responses={201: PatientImportResultSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
-    def import_patients(self, request: Request) -> Response:
+    def import_patients(self, request: ClinicianRequest) -> Response:
         data = PatientImportSerializer(data=request.data)
         if not data.is_valid():
             rows = _row_errors(data.errors.get("patients"))
@@ -108,7 +112,7 @@ class PatientViewSet(
         data.is_valid(raise_exception=True)
         # Only what the caller sent: defaults of the input shape do not apply to a patch.
         changes = {key: data.validated_data[key] for key in request.data if key in data.fields}
-        patient_update(patient=patient, actor=request.user, **changes)
+        patient_update(patient=patient, actor=self.request.user, **changes)
         return Response(self._output(patient.pk))
 
     def _output(self, pk: int) -> dict:
@@ -118,6 +122,7 @@ class PatientViewSet(
 def _row_errors(detail: object) -> dict[int, dict[str, list[str]]]:
     """DRF's errors of a list of rows (a list, or a dict by index) as ``{index: {field: [...]}}``;
     empty when the errors are about the list itself."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(detail, list):
         items = enumerate(detail)
     elif isinstance(detail, dict) and all(isinstance(key, int) for key in detail):

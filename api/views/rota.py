@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -5,6 +7,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ClinicianRequest
 from api.fields import AwareDateTimeField
 from api.permissions import IsClinicAdminOrReadOnly
 from api.views.base import ClinicScopedViewSet
@@ -25,9 +28,10 @@ class ShiftInputSerializer(serializers.Serializer):
     ends_at = AwareDateTimeField()
     level = serializers.IntegerField(min_value=1, max_value=9, default=1)
 
-    def __init__(self, *args: object, clinic: object = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = Clinician.objects.filter(clinic=clinic, is_active=True)
+        clinician = cast(serializers.PrimaryKeyRelatedField, self.fields["clinician"])
+        clinician.queryset = Clinician.objects.filter(clinic=clinic, is_active=True)  # type: ignore[arg-type]  # drf-stubs: see api/views/base.py
 
 
 class ShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet):
@@ -43,9 +47,11 @@ class ShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicScopedV
 
     @extend_schema(request=ShiftInputSerializer, responses={201: ShiftSerializer})
     def create(self, request: Request) -> Response:
-        data = ShiftInputSerializer(data=request.data, clinic=request.user.clinic)
+        data = ShiftInputSerializer(data=request.data, clinic=self.request.user.clinic)
         data.is_valid(raise_exception=True)
-        shift = shift_create(clinic=request.user.clinic, actor=request.user, **data.validated_data)
+        shift = shift_create(
+            clinic=self.request.user.clinic, actor=self.request.user, **data.validated_data
+        )
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
 
@@ -70,15 +76,16 @@ class EscalationPolicyView(GenericAPIView):
 
     serializer_class = PolicySerializer
     permission_classes = [IsClinicAdminOrReadOnly]
+    request: ClinicianRequest
 
     def get_object(self) -> object:
         # The clinic's one policy (also what an OPTIONS request describes): no lookup by id.
         return self.request.user.clinic.escalation_policy
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: ClinicianRequest) -> Response:
         return Response(PolicySerializer(self.get_object()).data)
 
-    def put(self, request: Request) -> Response:
+    def put(self, request: ClinicianRequest) -> Response:
         data = PolicySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         policy = policy_update(

@@ -39,9 +39,9 @@ class SessionViewSet(
 
     @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
     def create(self, request: Request) -> Response:
-        data = SessionInputSerializer(data=request.data, clinic=request.user.clinic)
+        data = SessionInputSerializer(data=request.data, clinic=self.request.user.clinic)
         data.is_valid(raise_exception=True)
-        session, check_ins = session_record(actor=request.user, **data.validated_data)
+        session, check_ins = session_record(actor=self.request.user, **data.validated_data)
         body = SessionFieldsSerializer(session).data
         body["check_ins"] = CheckInBriefSerializer(check_ins, many=True).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -294,7 +294,7 @@ def validate_answer(
 
 
 def validate_answers(
-    code: str, answers: Sequence[object], *, allow_partial: bool = False
+    code: str, answers: object, *, allow_partial: bool = False
 ) -> list[int | None]:
     """The answers of one response, in item order, as a clean list (CLINICAL.md, responses).
 

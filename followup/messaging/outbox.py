@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from followup.messaging.transports import (
     TransportError,
     get_transport,
 )
-from followup.models import Flag, FlagEvent, OutboundMessage, Patient
+from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,10 @@ def message_queue(
     to: str,
     body: str,
     purpose: OutboundMessage.Purpose,
-    clinic: object,
+    clinic: Clinic,
     channel: str = OutboundMessage.Channel.SMS,
     queue: Queue | None = None,
-    **links: object,
+    **links: Model | None,
 ) -> OutboundMessage:
     """Record a message to send (once per ``key``) and enqueue its send after commit."""
     message = OutboundMessage(
@@ -170,7 +170,7 @@ def messages_transmit(message_ids: list[int]) -> SendReport:
         if message.patient_id and message.channel == "sms" and _patient_blocks(message):
             _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
             outcomes["cancelled"] += 1
-        elif message.purpose == Purpose.PAGE and message.flag.status != Flag.Status.OPEN:
+        elif message.purpose == Purpose.PAGE and message.flag.status != Flag.Status.OPEN:  # type: ignore[union-attr]  # a page names its flag
             # Acknowledged or resolved since it was queued: every later page stops.
             _finish(
                 message, Status.CANCELLED, error_code="acknowledged", error="Flag acknowledged."
@@ -324,7 +324,8 @@ ALLOWED_AFTER_STOP = (Purpose.STOP_CONFIRMATION, Purpose.HELP)
 
 def _patient_blocks(message: OutboundMessage) -> bool:
     """Patients who sent STOP get nothing more, except ``ALLOWED_AFTER_STOP``."""
-    patient: Patient = message.patient
+    patient = message.patient
+    assert patient is not None  # asked only of a message to a patient
     return patient.opted_out and message.purpose not in ALLOWED_AFTER_STOP
 
 

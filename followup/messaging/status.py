@@ -10,7 +10,7 @@ from followup.messaging.outbox import Status, page_events_record
 from followup.models import OutboundMessage
 
 # Delivery statuses only move forward; Twilio's callbacks may arrive late, twice or reordered.
-_RANK = {
+_RANK: dict[str, int] = {
     Status.PENDING: 0,
     Status.SENDING: 1,
     Status.SENT: 2,

@@ -85,8 +85,9 @@ def render_sms(name: str, **context: object) -> str:
     limits; the text then goes out anyway, longer or with ``?``, and the error is logged: a
     crisis message or a page must never fail to be written.
     """
-    if isinstance(context.get("clinic"), str):
-        context["clinic"] = sms_name(context["clinic"])
+    clinic = context.get("clinic")
+    if isinstance(clinic, str):
+        context["clinic"] = sms_name(clinic)
     raw = _engine().get_template(f"{name}.txt").render(Context(context, autoescape=False))
     text = "\n".join(line.strip() for line in raw.splitlines() if line.strip())
     try:

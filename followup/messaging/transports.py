@@ -5,6 +5,7 @@ never retried (a bad or unsubscribed number), transient ones are (5xx, 429, time
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -140,7 +141,7 @@ class TwilioTransport:
         )
 
     @staticmethod
-    def _guard(send: "callable") -> str:
+    def _guard(send: Callable[[], str]) -> str:
         try:
             return send()
         except TwilioRestException as exc:

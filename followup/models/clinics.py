@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -105,6 +106,19 @@ class Clinician(AbstractUser):
     @property
     def display_name(self) -> str:
         return clinician_display_name(self.first_name, self.last_name, self.username)
+
+
+if TYPE_CHECKING:
+
+    class ClinicMember(Clinician):
+        """For the type checker only: a clinician whose clinic is set, as the dashboard's guard
+        (``clinician_required``) and the API's permission (``IsClinicMember``) let through."""
+
+        clinic: Clinic
+        clinic_id: int
+
+        class Meta:
+            abstract = True
 
 
 class FollowUpPlan(models.Model):

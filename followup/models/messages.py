@@ -50,7 +50,7 @@ class OutboundMessage(models.Model):
         HELP = "help", "HELP reply"
 
     # A page's delivery on its flag's timeline: one event kind per status a page reaches.
-    PAGE_EVENT_KIND = {
+    PAGE_EVENT_KIND: dict[str, FlagEvent.Kind] = {
         Status.SENT: FlagEvent.Kind.PAGE_SENT,
         Status.DELIVERED: FlagEvent.Kind.PAGE_DELIVERED,
         Status.UNDELIVERED: FlagEvent.Kind.PAGE_UNDELIVERED,

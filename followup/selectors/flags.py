@@ -6,7 +6,9 @@ from followup.clinical import rules
 from followup.models import Flag
 
 # Most urgent first, then oldest (SPEC §2 step 7); the order is the flag rules' own.
-PRIORITY_RANK = {Flag.Priority(priority): rank for rank, priority in enumerate(rules.PRIORITIES)}
+PRIORITY_RANK: dict[str, int] = {
+    Flag.Priority(priority): rank for rank, priority in enumerate(rules.PRIORITIES)
+}
 PRIORITY_OF_RANK = {rank: priority for priority, rank in PRIORITY_RANK.items()}
 
 

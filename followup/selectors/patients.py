@@ -1,5 +1,8 @@
 """Reads of the domain, scoped by clinic (HackSoft style selectors)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from followup.clinical.instruments import INSTRUMENTS
@@ -23,16 +26,16 @@ def patients_with_latest_scores(clinic: Clinic) -> QuerySet[Patient]:
     return queryset
 
 
-def latest_scores(patient: Patient) -> dict[str, dict | None]:
+def latest_scores(patient: Patient) -> dict[str, Mapping[str, Any] | None]:
     """``{"phq9": {"total", "severity", "submitted_at"} | None, "gad7": ...}``.
 
     Uses the annotations of ``patients_with_latest_scores`` when present.
     """
-    scores: dict[str, dict | None] = {}
+    scores: dict[str, Mapping[str, Any] | None] = {}
     for code in INSTRUMENTS:
         if hasattr(patient, f"latest_{code}_total"):
             total = getattr(patient, f"latest_{code}_total")
-            row = (
+            row: Mapping[str, Any] | None = (
                 {
                     "total": total,
                     "severity": getattr(patient, f"latest_{code}_severity"),

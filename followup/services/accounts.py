@@ -16,7 +16,7 @@ def second_factor_satisfied(user: Clinician) -> bool:
     """A clinician with an authenticator has used it this session (``user.is_verified()``, set by
     django-otp's middleware); one without may go on only where a second factor is not required
     (DEBUG, for ``make run``)."""
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
         return True
     if settings.DASHBOARD_REQUIRE_SECOND_FACTOR:
         return False

@@ -65,6 +65,7 @@ def audit_event(
     """The event ``audit_record`` writes, not yet saved: for ``audit_record_many``."""
     if patient is None and isinstance(obj, Patient):
         patient = obj
+    clinic_id: int | None
     if clinic is not None:
         clinic_id = clinic.pk
     elif patient is not None:
@@ -77,7 +78,7 @@ def audit_event(
         clinic_id=clinic_id,
         actor_id=getattr(actor, "pk", None),
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         patient_id=patient.pk if patient is not None else None,
         ip_address=_client_ip.get(),

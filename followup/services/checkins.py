@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from followup.clinical.scheduling import plan_enrolment_check_in
 from followup.errors import Conflict
-from followup.models import CheckIn, Patient
+from followup.models import CheckIn, Clinician, Patient
 from followup.services.audit import audit_record
 
 CANCELLABLE = (CheckIn.Status.SCHEDULED, CheckIn.Status.SENT, CheckIn.Status.IN_PROGRESS)
 
 
-def checkin_cancel(*, check_in: CheckIn, actor: object = None) -> CheckIn:
+def checkin_cancel(*, check_in: CheckIn, actor: Clinician | None = None) -> CheckIn:
     """Cancel a check-in that is not finished. Cancelling twice is harmless."""
     with transaction.atomic():
         check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)

@@ -9,10 +9,11 @@ change nothing.
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from followup.clinical.quiet_hours import next_allowed
@@ -68,7 +69,10 @@ def checkins_dispatch_due(*, now: dt.datetime | None = None) -> Sweep:
     return sweep
 
 
-def _claim(queryset, limit: int = BATCH):
+_ModelT = TypeVar("_ModelT", bound=Model)
+
+
+def _claim(queryset: QuerySet[_ModelT], limit: int = BATCH) -> list[_ModelT]:
     return list(
         queryset.select_for_update(skip_locked=True, of=("self",))
         .select_related("patient__clinic__follow_up_plan")

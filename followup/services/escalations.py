@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # CLINICAL.md: high flags wait 15 minutes per level where critical ones wait 5.
 HIGH_PRIORITY_FACTOR = 3
-REASON_TEXT = {
+REASON_TEXT: dict[str, str] = {
     Flag.Reason.SUICIDAL_IDEATION: "thoughts of self-harm reported",
     Flag.Reason.CRISIS_LANGUAGE: "crisis language in a message",
     Flag.Reason.SEVERE_DEPRESSION: "severe depression answers",

@@ -1,7 +1,9 @@
 """Flags: raised by a fired rule, acknowledged (paging stops) and resolved with a note."""
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +12,7 @@ from followup.clinical.rules import Trigger
 from followup.errors import Conflict, ValidationError
 from followup.models import (
     Clinic,
+    Clinician,
     EscalationStep,
     Flag,
     FlagEvent,
@@ -57,7 +60,7 @@ def flag_raise(
     """
     if patient is not None:
         clinic = patient.clinic
-        same = {"patient": patient}
+        same: dict[str, Any] = {"patient": patient}
     elif clinic is not None and sender:
         same = {"clinic": clinic, "sender": sender, "patient__isnull": True}
     else:
@@ -107,7 +110,7 @@ def flag_raise(
     raise RuntimeError("could not raise a flag after 5 attempts")
 
 
-def _stop_paging(flag: Flag, now: object) -> None:
+def _stop_paging(flag: Flag, now: dt.datetime) -> None:
     """Every later page stops: pending steps and page messages not yet sent are cancelled."""
     EscalationStep.objects.filter(flag=flag, status=EscalationStep.Status.PENDING).update(
         status=EscalationStep.Status.CANCELLED, done_at=now
@@ -117,7 +120,7 @@ def _stop_paging(flag: Flag, now: object) -> None:
     ).update(status=OutboundMessage.Status.CANCELLED, updated_at=now)
 
 
-def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
+def flag_acknowledge(*, flag: Flag, actor: Clinician | None = None, via: str) -> Flag:
     """Someone has it: paging stops. Acknowledging twice is harmless."""
     now = timezone.now()
     with transaction.atomic():
@@ -146,7 +149,7 @@ def flag_acknowledge(*, flag: Flag, actor: object = None, via: str) -> Flag:
     return flag
 
 
-def flag_resolve(*, flag: Flag, actor: object, note: str) -> Flag:
+def flag_resolve(*, flag: Flag, actor: Clinician, note: str) -> Flag:
     """Close a flag with a note of what was done (required)."""
     note = (note or "").strip()
     if not note:

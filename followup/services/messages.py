@@ -42,7 +42,7 @@ def messages_send(message_ids: list[int]) -> Counter:
     cancelled, not_claimed)."""
     report = messages_transmit(message_ids)
     for message in report.failed:
-        if message.error_code == str(OPTED_OUT_CODE) and message.patient_id:
+        if message.error_code == str(OPTED_OUT_CODE) and message.patient is not None:
             patient_opt_out(patient=message.patient, source="carrier")
         message_failure_handle(message_id=message.pk)
     return report.counts

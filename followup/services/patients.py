@@ -9,7 +9,7 @@ from django.utils import timezone
 from followup.clinical.phones import normalize_phone, validate_timezone
 from followup.clinical.scheduling import plan_check_ins, plan_enrolment_check_in
 from followup.errors import Conflict, ValidationError
-from followup.models import CheckIn, Clinic, Patient, TreatmentSession
+from followup.models import CheckIn, Clinic, Clinician, Patient, TreatmentSession
 from followup.services.audit import audit_event, audit_record, audit_record_many
 from followup.services.checkins import checkin_schedule_at_enrolment
 from followup.services.sessions import (
@@ -30,7 +30,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def patient_create(*, clinic: Clinic, actor: object = None, **fields: Any) -> Patient:
+def patient_create(*, clinic: Clinic, actor: Clinician | None = None, **fields: Any) -> Patient:
     """Enrol a patient (SPEC §2 step 1): number in E.164, zone from IANA, consent time-stamped.
 
     In the same transaction, the check-in at enrolment when the clinic's plan asks for one: the
@@ -43,7 +43,7 @@ def patient_create(*, clinic: Clinic, actor: object = None, **fields: Any) -> Pa
     )
 
 
-def patient_update(*, patient: Patient, actor: object = None, **fields: Any) -> Patient:
+def patient_update(*, patient: Patient, actor: Clinician | None = None, **fields: Any) -> Patient:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -95,7 +95,12 @@ DUPLICATE_PHONE = (
 
 
 def _save(
-    patient: Patient, *, actor: object, action: str, changed: list[str], enrolling: bool = False
+    patient: Patient,
+    *,
+    actor: Clinician | None,
+    action: str,
+    changed: list[str],
+    enrolling: bool = False,
 ) -> Patient:
     # Asked before the insert, not left to the unique constraint: the database would log the
     # refused number.
@@ -157,7 +162,7 @@ def patients_import(
     *,
     clinic: Clinic,
     rows: Sequence[dict[str, Any]],
-    actor: object = None,
+    actor: Clinician | None = None,
     now: dt.datetime | None = None,
 ) -> list[Enrolled]:
     """Enrol new patients in bulk, each with its first session when its row has one
@@ -327,7 +332,7 @@ def _import_audit_events(
     sessions: dict[int, TreatmentSession],
     baselines: dict[int, CheckIn],
     planned: dict[int, list[CheckIn]],
-    actor: object,
+    actor: Clinician | None,
 ) -> list:
     events = []
     for patient, row in zip(patients, rows, strict=True):
@@ -361,5 +366,5 @@ def _import_audit_events(
     return events
 
 
-def _user(actor: object) -> object:
+def _user(actor: Clinician | None) -> Clinician | None:
     return actor if getattr(actor, "pk", None) else None

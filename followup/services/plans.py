@@ -1,11 +1,12 @@
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
 from django.db import transaction
 
 from followup.clinical.instruments import INSTRUMENTS
 from followup.errors import ValidationError
-from followup.models import Clinic, FollowUpPlan
+from followup.models import Clinic, Clinician, FollowUpPlan
 from followup.services.audit import audit_record
 
 MAX_STEPS = 24
@@ -19,7 +20,7 @@ def plan_update(
     reminder_after_hours: int,
     expire_after_hours: int,
     enrolment_check_in: bool | None = None,
-    actor: object = None,
+    actor: Clinician | None = None,
 ) -> FollowUpPlan:
     """Replace the clinic's follow-up plan. Sessions recorded from now on follow it, and
     patients enrolled from now on get (or not) the check-in at enrolment; ``None`` keeps that
@@ -55,7 +56,7 @@ def _clean_steps(steps: Sequence[dict]) -> list[dict]:
         raise ValidationError("A plan needs at least one step.", field="steps")
     if len(steps) > MAX_STEPS:
         raise ValidationError(f"A plan has at most {MAX_STEPS} steps.", field="steps")
-    clean = []
+    clean: list[dict[str, Any]] = []
     for number, step in enumerate(steps, start=1):
         offset = step.get("offset_hours")
         if isinstance(offset, bool) or not isinstance(offset, int):

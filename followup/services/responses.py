@@ -20,7 +20,7 @@ def previous_complete_total(
         Response.objects.filter(
             patient=patient, instrument=instrument, complete=True, submitted_at__lt=before
         )
-        .exclude(pk=exclude)
+        .exclude(pk=exclude)  # type: ignore[misc]  # None excludes nothing
         .order_by("-submitted_at", "-id")
         .values_list("total", flat=True)
         .first()
@@ -38,7 +38,7 @@ def baseline_total(
         Response.objects.filter(
             patient=patient, instrument=instrument, complete=True, submitted_at__lt=before
         )
-        .exclude(pk=exclude)
+        .exclude(pk=exclude)  # type: ignore[misc]  # None excludes nothing
         .values_list("total", flat=True)
     )
     first_session_at = (

@@ -18,7 +18,7 @@ def shift_create(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     level: int = 1,
-    actor: object = None,
+    actor: Clinician | None = None,
 ) -> OnCallShift:
     if ends_at <= starts_at:
         raise ValidationError("ends_at must be after starts_at.", field="ends_at")
@@ -42,7 +42,7 @@ def policy_update(
     levels: list[dict],
     repeat_every_seconds: int,
     fallback_phones: list[str],
-    actor: object = None,
+    actor: Clinician | None = None,
 ) -> EscalationPolicy:
     """Replace the clinic's escalation policy. Open flags keep the policy they were raised
     under (a snapshot), so this never changes a running escalation."""
@@ -80,7 +80,9 @@ def _shift_detail(shift: OnCallShift) -> dict:
     }
 
 
-def shift_end(*, shift: OnCallShift, now: dt.datetime, actor: object = None) -> OnCallShift:
+def shift_end(
+    *, shift: OnCallShift, now: dt.datetime, actor: Clinician | None = None
+) -> OnCallShift:
     """End a shift in progress at ``now``. The rota is read afresh for every page, so the next
     page of any open flag goes to whoever is on call after it."""
     with transaction.atomic():
@@ -98,7 +100,7 @@ def shift_end(*, shift: OnCallShift, now: dt.datetime, actor: object = None) -> 
     return shift
 
 
-def shift_cancel(*, shift: OnCallShift, now: dt.datetime, actor: object = None) -> None:
+def shift_cancel(*, shift: OnCallShift, now: dt.datetime, actor: Clinician | None = None) -> None:
     """Cancel a shift that has not started: the row goes, the audit event keeps what it was."""
     with transaction.atomic():
         shift = OnCallShift.objects.select_for_update().get(pk=shift.pk)

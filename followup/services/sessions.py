@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from followup.clinical.scheduling import PlannedCheckIn, plan_check_ins
 from followup.errors import ValidationError
-from followup.models import CheckIn, Patient, TreatmentSession
+from followup.models import CheckIn, Clinician, Patient, TreatmentSession
 from followup.services.audit import audit_record
 
 # Clocks differ a little between an EHR and us; a session further ahead is a mistake.
@@ -21,7 +21,7 @@ def session_record(
     patient: Patient,
     occurred_at: dt.datetime,
     treatment: str,
-    actor: object = None,
+    actor: Clinician | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[TreatmentSession, list[CheckIn]]:
     """Record a session and, in the same transaction, the check-ins of the clinic's plan.
@@ -47,8 +47,9 @@ def session_record(
             patient=patient, occurred_at=occurred_at, treatment=treatment, recorded_by=_user(actor)
         )
         # Read after the lock, so a session recorded meanwhile for this patient is seen.
+        # django-stubs types these named rows twice, as two classes of one shape.
         existing = list(
-            CheckIn.objects.filter(patient=patient).values_list(
+            CheckIn.objects.filter(patient=patient).values_list(  # type: ignore[arg-type]
                 "id",
                 "session_id",
                 "status",
@@ -176,5 +177,5 @@ def _cancel(ids: list[int], *, reason: str, now: dt.datetime) -> list[int]:
     return list(CheckIn.objects.filter(id__in=ids, **fields).values_list("id", flat=True))
 
 
-def _user(actor: object) -> object:
+def _user(actor: Clinician | None) -> Clinician | None:
     return actor if getattr(actor, "pk", None) else None

@@ -2,6 +2,8 @@
 it); POST submits the whole form, or, from ``checkin.js`` (``autosave``), keeps the answers
 chosen so far."""
 
+from typing import Any, cast
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -89,12 +91,17 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
             "followup/checkin_form.html",
             {**context, "sections": _form(check_in, None), "errors": {}},
         )
-    posted = {
-        key: value
-        for key, value in request.POST.items()
-        if key not in ("csrfmiddlewaretoken", AUTOSAVE)
-    }
-    answers: dict[str, object] = {}
+    # A form's fields, one string each (the stubs allow lists).
+    posted = cast(
+        dict[str, str],
+        {
+            key: value
+            for key, value in request.POST.items()
+            if key not in ("csrfmiddlewaretoken", AUTOSAVE)
+        },
+    )
+    # As posted, per instrument a list of items and its difficulty: the service validates them.
+    answers: dict[str, Any] = {}
     for code in check_in.instruments:
         count = get_instrument(code).item_count
         answers[code] = [_int(posted.get(f"{code}_{n}")) for n in range(1, count + 1)]
@@ -150,7 +157,7 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _autosave(request: HttpRequest, token: str, answers: dict[str, object]) -> JsonResponse:
+def _autosave(request: HttpRequest, token: str, answers: dict[str, Any]) -> JsonResponse:
     """``checkin.js`` posts the form each time an answer is chosen: the answers are kept as
     partial responses (never submitted, never scored), so item 9 raises its flag without the
     Send button. When it has, the reply carries the crisis box to show at once, rendered from

@@ -3,6 +3,8 @@ thread and answer as the patient. Replies go through the real inbound path (stor
 by the worker). Scoped to the signed-in clinician's clinic: its patients, their messages only.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +16,7 @@ from followup.models import InboundMessage, OutboundMessage, Patient
 from followup.services.audit import audit_record
 from followup.services.inbound import inbound_receive
 from followup.text import storable
-from followup.web.dashboard.auth import clinician_required
+from followup.web.dashboard.auth import ClinicianRequest, clinician_required
 
 
 def _enabled(request: HttpRequest) -> None:
@@ -32,7 +34,7 @@ def _shared_elsewhere(patient: Patient) -> bool:
 
 
 @clinician_required
-def dev_phone(request: HttpRequest) -> HttpResponse:
+def dev_phone(request: ClinicianRequest) -> HttpResponse:
     _enabled(request)
     patients = Patient.objects.filter(clinic=request.user.clinic).order_by("last_name", "id")
     return render(
@@ -44,7 +46,7 @@ def dev_phone(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def dev_phone_thread(request: HttpRequest, patient_id: int) -> HttpResponse:
+def dev_phone_thread(request: ClinicianRequest, patient_id: int) -> HttpResponse:
     _enabled(request)
     patient = get_object_or_404(Patient, pk=patient_id, clinic=request.user.clinic)
     if request.method == "POST":
@@ -66,7 +68,7 @@ def dev_phone_thread(request: HttpRequest, patient_id: int) -> HttpResponse:
                 payload={"source": "dev-phone", "patient": patient.pk},
             )
         return redirect("dev-phone-thread", patient_id=patient.pk)
-    thread = sorted(
+    thread: list[dict[str, Any]] = sorted(
         [
             *(
                 {"at": m.created_at, "from_patient": False, "body": m.body, "status": m.status}

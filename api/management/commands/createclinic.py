@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             help="The clinic's own Twilio Messaging Service SID (MG...), instead of a number.",
         )
 
-    def handle(self, *args: object, **options: str) -> None:
+    def handle(self, *args: Any, **options: str) -> None:
         try:
             with transaction.atomic():
                 clinic = clinic_create(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from followup.services.audit import audit_chain_verify
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "number of rows, or names the first broken link and exits with status 1."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
         if report.broken is not None:
             broken = report.broken

@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="Do not ask for confirmation.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if (options["patient_id"] is None) == (options["clinic"] is None):
             raise CommandError("Give a patient id, or --clinic <clinic id> (one of the two).")
         if options["clinic"] is not None:

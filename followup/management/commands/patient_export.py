@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("patient_id", nargs="?", type=int, help="The patient's id.")
         parser.add_argument("--clinic", type=int, help="Export a whole clinic by its id.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if (options["patient_id"] is None) == (options["clinic"] is None):
             raise CommandError("Give a patient id, or --clinic <clinic id> (one of the two).")
         if options["clinic"] is not None:

@@ -7,6 +7,7 @@ Idempotent: run again, it changes nothing and prints the same login.
 import datetime as dt
 import random
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -38,7 +39,7 @@ SESSION_DAYS_AGO = (42, 35, 28, 21, 14, 7, 2)
 class Command(BaseCommand):
     help = "Fill a demo clinic with patients, sessions, answers and a flag (idempotent)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             # Its login is demo / demo, known to everyone: never in a real deployment.
             raise CommandError(

@@ -30,6 +30,7 @@ def answer_record(check_in: CheckIn, value: int, key: str, *, inbound: int | Non
     """Store ``value`` for the waiting question. ``inbound`` is the text it came in (its id names
     an item-9 trigger, so one already raised for it at intake is not raised again)."""
     code, item = check_in.current_instrument, check_in.current_item
+    assert item is not None  # a check-in in conversation waits on a question
     instrument = get_instrument(code)
     response, _ = Response.objects.select_for_update().get_or_create(
         check_in=check_in,
@@ -75,6 +76,7 @@ def answer_record(check_in: CheckIn, value: int, key: str, *, inbound: int | Non
     # A newer check-in held behind this one (``checkin_open``) begins now.
     following = checkin_in_conversation(check_in.patient, exclude=check_in.pk)
     if following is not None:
+        assert following.current_item is not None  # a check-in in conversation waits on a question
         question_ask(
             following,
             following.current_instrument,

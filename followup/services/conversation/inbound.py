@@ -163,6 +163,7 @@ def _handle(patient: Patient, message: InboundMessage, others: list[Patient]) ->
         # Held behind an older check-in that has closed since: this text answered the older
         # one's question, late. Then this check-in begins.
         _outside_check_in(patient, message, key)
+        assert check_in.current_item is not None  # a check-in in conversation waits on a question
         question_ask(check_in, check_in.current_instrument, check_in.current_item, first=True)
         return
     if check_in is not None:
@@ -173,6 +174,7 @@ def _handle(patient: Patient, message: InboundMessage, others: list[Patient]) ->
 
 def _in_check_in(patient: Patient, check_in: CheckIn, message: InboundMessage, key: str) -> None:
     code, item = check_in.current_instrument, check_in.current_item
+    assert item is not None  # a check-in in conversation waits on a question
     instrument = get_instrument(code)
     value = parse_answer(message.body)
     if value is not None:
@@ -291,8 +293,9 @@ def _late_item_9(patient: Patient, closed: CheckIn, message: InboundMessage) -> 
     value = parse_answer(message.body)
     if value == 0:
         return False
-    response = Response.objects.select_for_update().filter(check_in=closed, instrument="phq9")
-    response = response.first()
+    response = (
+        Response.objects.select_for_update().filter(check_in=closed, instrument="phq9").first()
+    )
     asked = OutboundMessage.objects.filter(
         check_in=closed,
         purpose=OutboundMessage.Purpose.QUESTION,

@@ -129,7 +129,8 @@ _ITEM_9_COLUMNS = (
 def _item_9_sql() -> str:
     # Names from the models' metadata; every value is a parameter.
     check_in, patient = CheckIn._meta, Patient._meta
-    column = {name: check_in.get_field(name).column for name in _ITEM_9_COLUMNS}
+    # Concrete fields, never a reverse relation (which has no column).
+    column = {name: check_in.get_field(name).column for name in _ITEM_9_COLUMNS}  # type: ignore[union-attr]
     return (
         f"SELECT 1 FROM {check_in.db_table} c JOIN {patient.db_table} p"  # noqa: S608
         f" ON p.{patient.pk.column} = c.{column['patient']}"

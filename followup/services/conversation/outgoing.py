@@ -154,6 +154,7 @@ def question_sent(check_in: CheckIn) -> bool:
     check-in. Asked only of a check-in not yet started (once started, it was)."""
     if check_in.status != CheckIn.Status.SENT:
         return True
+    assert check_in.current_item is not None  # a check-in in conversation waits on a question
     key = question_key(check_in, check_in.current_instrument, check_in.current_item)
     return OutboundMessage.objects.filter(idempotency_key=key).exists()
 
@@ -182,6 +183,7 @@ def checkin_open(check_in: CheckIn, *, now: dt.datetime) -> None:
             # first question follows when that one is finished (``answer_record``), or when the older
             # one has closed (``reminder_send``, or the patient's next text). Answering the newer
             # one first would leave the older one's item 9 unasked, silently.
+            assert older.current_item is not None  # a check-in in conversation waits on a question
             question_ask(
                 older,
                 older.current_instrument,
@@ -206,6 +208,9 @@ def reminder_send(check_in: CheckIn) -> None:
             # reminder is this check-in's first question itself.
             current = checkin_in_conversation(check_in.patient, lock=False)
             if current is None or current.pk == check_in.pk:
+                assert (
+                    check_in.current_item is not None
+                )  # a check-in in conversation waits on a question
                 question_ask(
                     check_in, check_in.current_instrument, check_in.current_item, first=True
                 )

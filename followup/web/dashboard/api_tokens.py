@@ -5,19 +5,19 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from followup.errors import NotFound
 from followup.services.credentials import api_token_revoke
-from followup.web.dashboard.auth import clinician_required
+from followup.web.dashboard.auth import ClinicianRequest, clinician_required
 
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def api_tokens_page(request: HttpRequest) -> HttpResponse:
+def api_tokens_page(request: ClinicianRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             api_token_revoke(user=request.user, token_id=request.POST.get("token", ""))
@@ -25,7 +25,10 @@ def api_tokens_page(request: HttpRequest) -> HttpResponse:
             raise Http404("No such token.") from None
         messages.success(request, "Token revoked: it no longer works.")
         return redirect("dashboard-api-tokens")
-    tokens = request.user.auth_token_set.filter(expiry__gt=timezone.now()).order_by("-created")
+    # knox has no type information: the plugin does not see its reverse relation.
+    tokens = request.user.auth_token_set.filter(  # type: ignore[attr-defined]
+        expiry__gt=timezone.now()
+    ).order_by("-created")
     with timezone.override(zoneinfo.ZoneInfo(request.user.clinic.timezone)):
         return render(
             request,

@@ -9,7 +9,7 @@ import base64
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 import segno
@@ -34,6 +34,9 @@ from followup.services import accounts
 from followup.services.audit import audit_record
 from followup.text import storable
 
+if TYPE_CHECKING:  # a type for the checker only
+    from followup.models.clinics import ClinicMember
+
 PENDING_KEY = "followup_pending_clinician"
 PENDING_SECONDS = 5 * 60
 ACTIVITY_KEY = "followup_last_activity"
@@ -43,12 +46,20 @@ POLL_HEADER = "HTTP_X_FOLLOWUP_POLL"
 View = Callable[..., HttpResponse]
 
 
+class ClinicianRequest(HttpRequest):
+    """A request that ``clinician_required`` let through: its user is a signed-in clinician of a
+    clinic. For the type checker only; Django builds the request."""
+
+    user: "ClinicMember"
+
+
 # Who may see what ---------------------------------------------------------------------------
 
 
 def second_factor_satisfied(request: HttpRequest) -> bool:
     """The signed-in clinician has passed the second factor as the dashboard requires it."""
-    return accounts.second_factor_satisfied(request.user)
+    # Asked only of a signed-in user (the admin's staff, the dashboard's clinicians).
+    return accounts.second_factor_satisfied(cast(Clinician, request.user))
 
 
 def _to_login(request: HttpRequest) -> HttpResponse:
@@ -87,7 +98,7 @@ def admin_required(view: View) -> View:
     """As ``clinician_required``, and only for the clinic's admins (others get a 403 page)."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: ClinicianRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_clinic_admin:
             return render(
                 request,
@@ -246,7 +257,7 @@ def second_factor_setup_view(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return _to_login(request)
     if accounts.confirmed_device(user) is not None:
-        if not user.is_verified():
+        if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
             auth.logout(request)
             return _to_login(request)
         messages.info(request, "You already use an authenticator app.")

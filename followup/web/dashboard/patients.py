@@ -24,7 +24,7 @@ from followup.models import AuditEvent, Patient, TreatmentSession
 from followup.services.audit import audit_record
 from followup.services.sessions import session_record
 from followup.text import storable
-from followup.web.dashboard.auth import admin_required, clinician_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required, clinician_required
 from followup.web.dashboard.presenters.patient_list import PAGE_SIZE, patient_list_page
 from followup.web.dashboard.presenters.patient_page import (
     chart_payload,
@@ -55,7 +55,7 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-def _patient_or_404(request: HttpRequest, patient_id: int) -> Patient:
+def _patient_or_404(request: ClinicianRequest, patient_id: int) -> Patient:
     patient = patient_for(clinic=request.user.clinic, patient_id=patient_id)
     if patient is None:
         raise Http404("No such patient.")
@@ -67,7 +67,7 @@ def _patient_or_404(request: HttpRequest, patient_id: int) -> Patient:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: ClinicianRequest) -> HttpResponse:
     # A search is a POST: what is searched for is often a name, and names stay out of URLs
     # (browser history, proxies, access logs). Its pages are POSTs too.
     # Without the characters PostgreSQL cannot store (NUL): a search for them finds nothing else.
@@ -166,7 +166,7 @@ def _session_context(patient: Patient, form: SessionForm) -> dict:
 
 @clinician_required
 @require_GET
-def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_page(request: ClinicianRequest, patient_id: int) -> HttpResponse:
     patient = _patient_or_404(request, patient_id)
     audit_record(actor=request.user, action="patient.view", obj=patient, patient=patient)
     whole = request.GET.get("timeline") == "all"
@@ -221,7 +221,7 @@ def _scheduled_words(check_ins: list, zone: zoneinfo.ZoneInfo) -> str:
 
 @clinician_required
 @require_POST
-def patient_record_session(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_record_session(request: ClinicianRequest, patient_id: int) -> HttpResponse:
     patient = _patient_or_404(request, patient_id)
     form = SessionForm(request.POST, zone=patient.timezone)
     if form.is_valid():
@@ -256,7 +256,7 @@ def patient_record_session(request: HttpRequest, patient_id: int) -> HttpRespons
 
 @admin_required
 @require_GET
-def patient_audit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_audit(request: ClinicianRequest, patient_id: int) -> HttpResponse:
     patient = _patient_or_404(request, patient_id)
     events = (
         AuditEvent.objects.filter(patient=patient).select_related("actor").order_by("-at", "-id")

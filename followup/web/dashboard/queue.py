@@ -23,7 +23,7 @@ from followup.errors import DomainError
 from followup.models import Flag
 from followup.services import flags as flag_services
 from followup.services.audit import audit_record
-from followup.web.dashboard.auth import POLL_HEADER, clinician_required, local_url
+from followup.web.dashboard.auth import POLL_HEADER, ClinicianRequest, clinician_required, local_url
 from followup.web.dashboard.presenters import flag_detail, flag_queue, queue_markup
 
 # The browser's poll sends the version of the rows it shows; the same version gets a 204.
@@ -46,7 +46,7 @@ class ResolveForm(forms.Form):
     )
 
 
-def _zone(request: HttpRequest) -> ZoneInfo:
+def _zone(request: ClinicianRequest) -> ZoneInfo:
     """Times show in the clinic's zone, which the page says."""
     try:
         return ZoneInfo(request.user.clinic.timezone)
@@ -55,7 +55,7 @@ def _zone(request: HttpRequest) -> ZoneInfo:
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
+    request: ClinicianRequest, template: str, context: dict, *, status: int = 200
 ) -> HttpResponse:
     zone = _zone(request)
     with timezone.override(zone):
@@ -78,13 +78,13 @@ def _is_htmx(request: HttpRequest) -> bool:
 # The queue ---------------------------------------------------------------------------------
 
 
-def _queue(request: HttpRequest) -> flag_queue.Queue:
+def _queue(request: ClinicianRequest) -> flag_queue.Queue:
     return flag_queue.queue_unresolved(
         clinic=request.user.clinic, now=timezone.now(), limit=flag_queue.QUEUE_LIMIT
     )
 
 
-def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
+def _audit_shown(request: ClinicianRequest, queue: flag_queue.Queue) -> None:
     """The rows name patients: who was shown which, each time rows are sent (the page, and a
     poll only when something changed; an unchanged poll shows nothing new)."""
     audit_record(
@@ -98,7 +98,7 @@ def _audit_shown(request: HttpRequest, queue: flag_queue.Queue) -> None:
     )
 
 
-def _rows_context(request: HttpRequest, queue: flag_queue.Queue) -> dict:
+def _rows_context(request: ClinicianRequest, queue: flag_queue.Queue) -> dict:
     """What the rows' template needs: each row's markup (see ``presenters.queue_markup``)."""
     rows = queue_markup.shown_rows(queue, _zone(request))
     html = queue_markup.rows_html(
@@ -109,7 +109,7 @@ def _rows_context(request: HttpRequest, queue: flag_queue.Queue) -> dict:
 
 @require_GET
 @clinician_required
-def queue_page(request: HttpRequest) -> HttpResponse:
+def queue_page(request: ClinicianRequest) -> HttpResponse:
     queue = _queue(request)
     _audit_shown(request, queue)
     return _render(request, "dashboard/queue.html", _rows_context(request, queue))
@@ -117,7 +117,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @clinician_required
-def queue_rows(request: HttpRequest) -> HttpResponse:
+def queue_rows(request: ClinicianRequest) -> HttpResponse:
     """The rows alone, for the poll: a 204 after one query when nothing the rows show has
     changed; else only the changed rows when the browser says which it has, else all."""
     version, queue = flag_queue.queue_if_changed(
@@ -147,7 +147,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
 # One flag ----------------------------------------------------------------------------------
 
 
-def _own_flag(request: HttpRequest, flag_id: int) -> Flag:
+def _own_flag(request: ClinicianRequest, flag_id: int) -> Flag:
     try:
         return flag_detail.flag_for_clinic(clinic=request.user.clinic, flag_id=flag_id)
     except Flag.DoesNotExist:
@@ -155,7 +155,7 @@ def _own_flag(request: HttpRequest, flag_id: int) -> Flag:
 
 
 def _flag_response(
-    request: HttpRequest,
+    request: ClinicianRequest,
     flag: Flag,
     *,
     form: ResolveForm | None = None,
@@ -185,7 +185,7 @@ def _flag_response(
 
 @require_GET
 @clinician_required
-def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_page(request: ClinicianRequest, flag_id: int) -> HttpResponse:
     return _flag_response(request, _own_flag(request, flag_id))
 
 
@@ -198,7 +198,7 @@ def _next_url(request: HttpRequest) -> str:
     return local_url(request, target if target.startswith("/dashboard/") else "")
 
 
-def _done(request: HttpRequest, notice: str, *, level: int = messages.SUCCESS) -> HttpResponse:
+def _done(request: ClinicianRequest, notice: str, *, level: int = messages.SUCCESS) -> HttpResponse:
     target = _next_url(request)
     if _is_htmx(request) and target == reverse("dashboard-queue"):
         # The queue's own form: the fresh rows, and the notice beside them (out of band).
@@ -214,7 +214,7 @@ def _done(request: HttpRequest, notice: str, *, level: int = messages.SUCCESS) -
 
 
 def _failed(
-    request: HttpRequest, flag: Flag, message: str, *, status: int, form: ResolveForm | None
+    request: ClinicianRequest, flag: Flag, message: str, *, status: int, form: ResolveForm | None
 ) -> HttpResponse:
     """htmx: the message as text with a 4xx (queue.js shows it by the form). Otherwise: the
     flag's page again, with the error by its form and the note as typed."""
@@ -226,19 +226,23 @@ def _failed(
 
 @require_POST
 @clinician_required
-def flag_acknowledge(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_acknowledge(request: ClinicianRequest, flag_id: int) -> HttpResponse:
     flag = _own_flag(request, flag_id)
     started = timezone.now()
     flag = flag_services.flag_acknowledge(flag=flag, actor=request.user, via="dashboard")
     if flag.status == Flag.Status.RESOLVED:
         return _done(request, f"Flag {flag.code} is already resolved.", level=messages.INFO)
+    assert flag.acknowledged_at is not None  # acknowledged, now or before
     mine = flag.acknowledged_by_id == request.user.pk and flag.acknowledged_at >= started
     if mine:
         return _done(request, f"Flag {flag.code} acknowledged. Paging has stopped.")
     with timezone.override(_zone(request)):
         when = timezone.localtime(flag.acknowledged_at).strftime("%H:%M")
-    who = flag_detail.clinician_names([flag.acknowledged_by_id]).get(
-        flag.acknowledged_by_id, "someone else"
+    names = flag_detail.clinician_names([flag.acknowledged_by_id])
+    who = (
+        names.get(flag.acknowledged_by_id, "someone else")
+        if flag.acknowledged_by_id
+        else "someone else"
     )
     return _done(
         request,
@@ -249,11 +253,11 @@ def flag_acknowledge(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_resolve(request: ClinicianRequest, flag_id: int) -> HttpResponse:
     flag = _own_flag(request, flag_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        return _failed(request, flag, form.errors["note"][0], status=400, form=form)
+        return _failed(request, flag, str(form.errors["note"][0]), status=400, form=form)
     try:
         flag = flag_services.flag_resolve(
             flag=flag, actor=request.user, note=form.cleaned_data["note"]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from followup.models import (
     AuditEvent,
     Clinic,
 )
+from followup.web.dashboard.auth import ClinicianRequest
 
 ROTA_DAYS = 14  # shifts listed
 GAP_DAYS = 7  # coverage checked
@@ -46,7 +47,7 @@ def _attach(form: forms.Form, error: DomainError) -> None:
 def _summary(form: forms.Form, anchor: str) -> list[tuple[str, str]]:
     """(target id, message) for the error summary at the top of the page."""
     return [
-        (anchor if name == NON_FIELD_ERRORS else form[name].id_for_label, message)
+        (anchor if name == NON_FIELD_ERRORS else form[name].id_for_label, str(message))
         for name, errors in form.errors.items()
         for message in errors
     ]
@@ -60,9 +61,18 @@ def _last_change(clinic: Clinic, action: str) -> AuditEvent | None:
     return AuditEvent.objects.filter(clinic=clinic, action=action).select_related("actor").first()
 
 
+class TableForm(forms.Form):
+    """A page's form shown as a table of rows (the plan's steps, the policy's levels)."""
+
+    group: str  # where errors about the rows as a whole are shown
+
+    def table(self) -> list[dict]:
+        raise NotImplementedError
+
+
 def _edit_page(
-    request: HttpRequest,
-    form: forms.Form,
+    request: ClinicianRequest,
+    form: TableForm,
     save: Callable[[dict], str],
     *,
     page: str,

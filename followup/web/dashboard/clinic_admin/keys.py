@@ -2,11 +2,12 @@
 is valid), sees it once, and revokes keys. The list shows who made each key and whether it
 still works, never the key."""
 
+import datetime as dt
 import zoneinfo
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,7 +19,7 @@ from followup.services.credentials import (
     integration_key_create,
     integration_key_revoke,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import _attach, _summary
 
 VALIDITY_CHOICES = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
@@ -46,7 +47,7 @@ class KeyForm(forms.Form):
     )
 
 
-def _status(key: IntegrationKey, now: object) -> str:
+def _status(key: IntegrationKey, now: dt.datetime) -> str:
     if key.revoked_at is not None:
         return "revoked"
     return "expired" if key.expires_at <= now else "active"
@@ -54,7 +55,7 @@ def _status(key: IntegrationKey, now: object) -> str:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def keys_page(request: HttpRequest) -> HttpResponse:
+def keys_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     form = KeyForm()
     made: str | None = None

@@ -4,7 +4,7 @@ and expiry."""
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from followup.clinical.instruments import INSTRUMENTS
@@ -12,14 +12,15 @@ from followup.models import (
     FollowUpPlan,
 )
 from followup.services.plans import MAX_OFFSET_HOURS, MAX_STEPS, plan_update
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
+    TableForm,
     _edit_page,
     _rows,
 )
 
 
-class PlanForm(forms.Form):
+class PlanForm(TableForm):
     group = "steps"
     enrolment_check_in = forms.BooleanField(
         label="Send a baseline check-in (PHQ-9 and GAD-7) as soon as a patient is enrolled",
@@ -70,6 +71,7 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         steps = []
         for n in range(1, self.rows + 1):
             offset = data.get(f"step_{n}_offset")
@@ -109,7 +111,7 @@ def _plan_initial(plan: FollowUpPlan) -> dict[str, Any]:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     plan = clinic.follow_up_plan
     rows = _rows(request, min(MAX_STEPS, max(6, len(plan.steps) + 2)), MAX_STEPS)

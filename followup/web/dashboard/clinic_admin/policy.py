@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from followup.clinical.phones import normalize_phone
@@ -15,9 +15,10 @@ from followup.models import (
 from followup.services.rota import (
     policy_update,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
     MAX_LEVELS,
+    TableForm,
     _edit_page,
     _rows,
 )
@@ -27,7 +28,7 @@ def _minutes(seconds: int) -> str:
     return f"{seconds / 60:g}"  # 300 -> "5", 450 -> "7.5"
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(TableForm):
     group = "levels"  # where errors about the levels as a whole are shown
     repeat_minutes = forms.DecimalField(
         label="Repeat the last level every (minutes)",
@@ -82,6 +83,7 @@ class PolicyForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         levels = []
         for n in range(1, self.rows + 1):
             minutes = data.get(f"level_{n}_minutes")
@@ -120,7 +122,7 @@ def _policy_initial(policy: EscalationPolicy) -> dict[str, Any]:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def policy_page(request: HttpRequest) -> HttpResponse:
+def policy_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     policy = clinic.escalation_policy
     rows = _rows(request, min(MAX_LEVELS, max(5, len(policy.levels) + 1)), MAX_LEVELS)

@@ -3,11 +3,11 @@
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -26,7 +26,7 @@ from followup.services.rota import (
     shift_end,
     shift_pageable,
 )
-from followup.web.dashboard.auth import admin_required
+from followup.web.dashboard.auth import ClinicianRequest, admin_required
 from followup.web.dashboard.clinic_admin._common import (
     DATETIME_LOCAL,
     GAP_DAYS,
@@ -76,14 +76,17 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args: Any, clinic: Clinic, depth: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = Clinician.objects.filter(clinic=clinic, is_active=True)
-        self.fields["level"].choices = [(n, f"Level {n}") for n in range(1, depth + 1)]
+        clinician = cast(forms.ModelChoiceField, self.fields["clinician"])
+        clinician.queryset = Clinician.objects.filter(clinic=clinic, is_active=True)
+        level = cast(forms.TypedChoiceField, self.fields["level"])
+        level.choices = [(n, f"Level {n}") for n in range(1, depth + 1)]
         self.fields["level"].error_messages["invalid_choice"] = (
             f"Choose a level of the escalation policy (1 to {depth})."
         )
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         ends_at = data.get("ends_at")
         if ends_at and ends_at <= timezone.now():
             self.add_error("ends_at", "That time has passed: a shift must end in the future.")
@@ -99,7 +102,7 @@ def _shift_or_404(clinic: Clinic, raw: str) -> OnCallShift:
 
 def _zone_label(now: dt.datetime) -> str:
     local = timezone.localtime(now)
-    offset = int(local.utcoffset().total_seconds() // 60)
+    offset = int(local.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]  # aware
     sign = "+" if offset >= 0 else "-"
     return f"{local.tzname()}, UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
 
@@ -116,10 +119,11 @@ def _rota_context(clinic: Clinic, now: dt.datetime, form: ShiftForm) -> dict:
     top = max([depth, *(s.level for s in shifts)])
     levels = [RotaLevel(number, number <= depth) for number in range(1, top + 1)]
     for shift in shifts:
-        shift.in_progress, shift.pageable = shift.starts_at <= now, shift_pageable(shift)
+        # Shown by the template beside the shift.
+        shift.in_progress, shift.pageable = shift.starts_at <= now, shift_pageable(shift)  # type: ignore[attr-defined]
         row = levels[shift.level - 1]
         row.shifts.append(shift)
-        if shift.in_progress and shift.pageable:
+        if shift.in_progress and shift.pageable:  # type: ignore[attr-defined]
             row.now.append(shift)
     for row in levels[:depth]:
         end = now + dt.timedelta(days=GAP_DAYS)
@@ -133,7 +137,7 @@ def _rota_context(clinic: Clinic, now: dt.datetime, form: ShiftForm) -> dict:
         "gap_days": GAP_DAYS,
         "rota_days": ROTA_DAYS,
         "nobody_else": not policy.fallback_phones and not admins.exclude(phone="").exists(),
-        "without_phone": [c for c in form.fields["clinician"].queryset if not c.phone],
+        "without_phone": [c for c in form.fields["clinician"].queryset if not c.phone],  # type: ignore[attr-defined]  # ShiftForm's choices
         "zone": clinic.timezone,
         "zone_now": _zone_label(now),
     }
@@ -157,7 +161,7 @@ def _confirm_context(clinic: Clinic, shift: OnCallShift, now: dt.datetime) -> di
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def rota_page(request: HttpRequest) -> HttpResponse:
+def rota_page(request: ClinicianRequest) -> HttpResponse:
     clinic = request.user.clinic
     # Forms read and show times in the clinic's zone; the database keeps UTC.
     with timezone.override(zoneinfo.ZoneInfo(clinic.timezone)):
@@ -206,7 +210,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/rota.html", context, status=status)
 
 
-def _end_shift(request: HttpRequest, shift: OnCallShift, now: dt.datetime) -> str:
+def _end_shift(request: ClinicianRequest, shift: OnCallShift, now: dt.datetime) -> str:
     """End a shift in progress now, or cancel one not yet started; say what was done."""
     who = f"{shift.clinician.display_name}'s level {shift.level} shift"
     if shift.starts_at < now:

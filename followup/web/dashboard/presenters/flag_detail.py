@@ -3,8 +3,9 @@ timeline. No requests, no templates; a fixed number of queries however long the 
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from followup.clinical.instruments import INSTRUMENTS, severity_band
 from followup.models import Clinic, Clinician, Flag, FlagEvent, InboundMessage, OutboundMessage
@@ -17,7 +18,9 @@ from followup.web.dashboard.presenters.flag_queue import (
 
 Kind = FlagEvent.Kind
 # The page's status each page_<status> event records.
-PAGE_STATUS = {kind: status for status, kind in OutboundMessage.PAGE_EVENT_KIND.items()}
+PAGE_STATUS: dict[str, str] = {
+    kind: status for status, kind in OutboundMessage.PAGE_EVENT_KIND.items()
+}
 
 # One flag ----------------------------------------------------------------------------------
 
@@ -189,9 +192,9 @@ def flag_evidence(flag: Flag) -> list[Evidence]:
         if ("category" in detail or detail.get("inbound")) and at is not None and lookups < 10:
             lookups += 1
             if detail.get("inbound"):
-                if detail.get("shared_number") and flag.patient_id:
+                if detail.get("shared_number") and flag.patient is not None:
                     # Stored as the other clinic's patient's: it came from this one's number.
-                    sender = {"from_number": flag.patient.phone}
+                    sender: dict[str, Any] = {"from_number": flag.patient.phone}
                 elif flag.patient_id:
                     sender = {"patient_id": flag.patient_id}
                 else:
@@ -199,7 +202,10 @@ def flag_evidence(flag: Flag) -> list[Evidence]:
                 candidates = InboundMessage.objects.filter(pk=detail["inbound"], **sender)
             else:
                 candidates = InboundMessage.objects.filter(
-                    patient_id=flag.patient_id, received_at__lte=at, handled_at__gte=at
+                    # No patient: a message from no patient's number (the stubs refuse None).
+                    patient_id=flag.patient_id,  # type: ignore[misc]
+                    received_at__lte=at,
+                    handled_at__gte=at,
                 )
             message = candidates.order_by("handled_at", "pk").only("body", "received_at").first()
         found.append(
@@ -240,7 +246,11 @@ VIA = {
     "voice": "by pressing 1 on the page call",
     "api": "through the clinic's system (API)",
 }
-_ROLE = {"on_call": "on call", "admin": "clinic admin", "fallback": "fallback"}
+_ROLE: dict[str | None, str] = {
+    "on_call": "on call",
+    "admin": "clinic admin",
+    "fallback": "fallback",
+}
 
 
 def flag_timeline(
@@ -254,10 +264,10 @@ def flag_timeline(
     if len(chosen) > first + last:
         hidden = events.count() - first - last
         chosen = chosen[:first] + list(events.order_by("-at", "-id")[:last])[::-1]
-    people: set[int] = set()
+    people: set[int | None] = set()
     message_ids: set[int] = set()
     for event in chosen:
-        detail = event.detail if isinstance(event.detail, dict) else {}
+        detail: Any = event.detail if isinstance(event.detail, dict) else {}  # JSON
         people.update(t.get("clinician") for t in detail.get("to", []) if isinstance(t, dict))
         people.add(detail.get("clinician"))
         if detail.get("message"):
@@ -272,15 +282,17 @@ def flag_timeline(
     return [_entry(event, names, messages) for event in chosen], hidden
 
 
-def _entry(event: FlagEvent, names: dict[int, str], messages: dict[int, dict]) -> TimelineEntry:
-    detail = event.detail if isinstance(event.detail, dict) else {}
+def _entry(
+    event: FlagEvent, names: dict[int, str], messages: Mapping[int, Mapping[str, Any]]
+) -> TimelineEntry:
+    detail: Any = event.detail if isinstance(event.detail, dict) else {}  # JSON
     actor = event.actor.display_name if event.actor else ""
     entry = TimelineEntry(kind=event.kind, at=event.at, actor=actor, detail=detail)
     if event.kind in FlagEvent.TRIGGERS:
         return replace(entry, evidence=evidence_text(detail)[0])
     if event.kind in (Kind.PAGED, Kind.ESCALATED):
         targets = tuple(
-            f"{names.get(t.get('clinician'), 'a fallback number')} ({_ROLE.get(t.get('as'), t.get('as'))})"
+            f"{names.get(t['clinician'], 'a fallback number')} ({_ROLE.get(t.get('as'), t.get('as'))})"
             if t.get("clinician")
             else "a fallback number"
             for t in detail.get("to", [])

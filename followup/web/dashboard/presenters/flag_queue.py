@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -24,6 +25,9 @@ from django.db.models import (
 from followup.models import Clinic, Clinician, Flag, FlagEvent, OutboundMessage, Patient
 from followup.models.clinics import clinician_display_name
 from followup.selectors.flags import flags_by_urgency
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
 
 # Bump when the rows' markup changes: a browser showing the old markup then gets the new.
 ROWS_FORMAT = 2
@@ -357,7 +361,13 @@ _ROW_COLUMNS = (
 )
 
 
-def _row(flag: Flag, paged: tuple[PagedPerson, ...], now: dt.datetime) -> QueueRow:
+class _RowAnnotations(TypedDict):
+    rota_gap: bool
+
+
+def _row(
+    flag: "WithAnnotations[Flag, _RowAnnotations]", paged: tuple[PagedPerson, ...], now: dt.datetime
+) -> QueueRow:
     acker = flag.acknowledged_by
     return QueueRow(
         id=flag.pk,

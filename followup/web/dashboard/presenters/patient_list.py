@@ -7,6 +7,7 @@ annotates those ~50 rows only, in a fixed number of queries.
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Count,
@@ -29,6 +30,25 @@ from followup.models import (
     Response,
 )
 from followup.selectors.flags import PRIORITY_OF_RANK, urgency
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
+
+
+class _RowAnnotations(TypedDict):
+    """What ``patient_rows`` annotates each patient with (besides the scores, read by name). The
+    last check-in's status and due time are set whenever its id is."""
+
+    last_check_in_id: int | None
+    last_check_in_status: str
+    last_check_in_due_at: dt.datetime
+    last_check_in_sent_at: dt.datetime | None
+    last_check_in_completed_at: dt.datetime | None
+    last_check_in_undeliverable_reason: str | None
+    flags_unresolved: int | None
+    flags_acknowledged: int | None
+    flags_top_rank: int | None
+
 
 PAGE_SIZE = 50
 
@@ -205,7 +225,12 @@ def patient_rows(ids: list[int], *, now: dt.datetime | None = None) -> list[Pati
     annotations["flags_top_rank"] = Subquery(
         flags.annotate(rank=urgency()).order_by("rank").values("rank")[:1]
     )
-    patients = {p.pk: p for p in Patient.objects.filter(pk__in=ids).annotate(**annotations)}
+    # Annotated from a dict, which the type checker cannot read: ``_RowAnnotations`` says what.
+    annotated = cast(
+        "QuerySet[WithAnnotations[Patient, _RowAnnotations]]",
+        Patient.objects.filter(pk__in=ids).annotate(**annotations),
+    )
+    patients = {p.pk: p for p in annotated}
     check_in_ids = [p.last_check_in_id for p in patients.values() if p.last_check_in_id]
     failed = set(
         OutboundMessage.objects.filter(check_in_id__in=check_in_ids, status__in=FAILED_DELIVERY)
@@ -215,7 +240,7 @@ def patient_rows(ids: list[int], *, now: dt.datetime | None = None) -> list[Pati
     return [_row(patients[pk], failed) for pk in ids if pk in patients]
 
 
-def _row(patient: Patient, failed: set[int]) -> PatientRow:
+def _row(patient: "WithAnnotations[Patient, _RowAnnotations]", failed: set[int]) -> PatientRow:
     scores: dict[str, LatestScore | None] = {}
     for code, instrument in INSTRUMENTS.items():
         total = getattr(patient, f"{code}_total")
@@ -233,10 +258,13 @@ def _row(patient: Patient, failed: set[int]) -> PatientRow:
     last = None
     if patient.last_check_in_id:
         status = patient.last_check_in_status
-        at = {
+        at_by_status: dict[str, dt.datetime | None] = {
             CheckIn.Status.COMPLETED: patient.last_check_in_completed_at,
             CheckIn.Status.SCHEDULED: patient.last_check_in_due_at,
-        }.get(status) or (patient.last_check_in_sent_at or patient.last_check_in_due_at)
+        }
+        at = at_by_status.get(status) or (
+            patient.last_check_in_sent_at or patient.last_check_in_due_at
+        )
         last = LastCheckIn(
             status=status,
             at=at,

@@ -216,6 +216,7 @@ def _baseline_used(base: Baseline | None, first_session_at: dt.datetime | None) 
         return "Latest score; no session recorded yet."
     if base.timing is BaselineTiming.BEFORE_FIRST_SESSION:
         return "Before the first session."
+    assert first_session_at is not None  # a score after the first session: there is one
     return (
         f"First score, {_after(base.at - first_session_at)} after the first session "
         "\N{EM DASH} no score before treatment."

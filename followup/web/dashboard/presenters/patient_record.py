@@ -29,7 +29,7 @@ HISTORY_CAP = 50
 CHART_CAP = 200
 
 # How a check-in's messages are summed up, delivered first.
-MESSAGE_ORDER = [
+MESSAGE_ORDER: list[str] = [
     OutboundMessage.Status.DELIVERED,
     OutboundMessage.Status.SENT,
     OutboundMessage.Status.SENDING,
@@ -75,7 +75,9 @@ class ResponseRecord:
             )
             for item, value in zip(instrument.items, values, strict=False)
         ]
-        difficulty = {o.value: o.label for o in instrument.difficulty.options}
+        difficulty: dict[int | None, str] = {
+            o.value: o.label for o in instrument.difficulty.options
+        }
         return cls(
             response=response,
             name=instrument.name,
@@ -147,7 +149,7 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
     for response in sorted(
         Response.objects.filter(check_in_id__in=ids), key=lambda r: order.index(r.instrument)
     ):
-        by_check_in[response.check_in_id].append(ResponseRecord.of(response))
+        by_check_in[response.check_in_id].append(ResponseRecord.of(response))  # type: ignore[index]  # by check-in
     messages: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     counted = (
         OutboundMessage.objects.filter(check_in_id__in=ids)
@@ -190,7 +192,8 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
             ]
         )
         truncated[code] = len(newest) > CHART_CAP
-        points = [progress.Point(at, total) for at, total in reversed(newest[:CHART_CAP])]
+        # A complete response has its time and total (and a prorated one, below, too).
+        points = [progress.Point(at, total) for at, total in reversed(newest[:CHART_CAP])]  # type: ignore[arg-type]
         scores[code] = points
         # The baseline (the last score at or before the first session, else the first score)
         # may be older than a capped chart reaches: read it on its own and add it.
@@ -206,7 +209,7 @@ def patient_record(patient: Patient, *, cap: int = HISTORY_CAP) -> PatientRecord
         .values_list("instrument", "submitted_at", "total")[: CHART_CAP * len(INSTRUMENTS)]
     ):
         if len(prorated[code]) < CHART_CAP:
-            prorated[code].insert(0, progress.Point(at, total))
+            prorated[code].insert(0, progress.Point(at, total))  # type: ignore[arg-type]
     # One unresolved flag per patient and reason: a handful at most.
     unresolved = list(
         patient.flags.filter(status__in=Flag.UNRESOLVED).values_list("priority", flat=True)
@@ -278,7 +281,7 @@ def _baseline_points(
         for name in ("before", "first"):
             at, total = row.get(f"{code}_{name}_submitted_at"), row.get(f"{code}_{name}_total")
             if at is not None:
-                points[code] = progress.Point(at, total)
+                points[code] = progress.Point(at, total)  # type: ignore[arg-type]  # complete
                 break
         else:
             points[code] = None
