@@ -1,6 +1,6 @@
 """The names of the Celery tasks and queues, one definition for the decorator and the caller.
 
-No project imports: ``config/settings.py`` (the beat schedule, the queues) reads them too. The
+No project imports: ``config/settings/`` (the beat schedule, the queues) reads them too. The
 values are the wire names of tasks already queued (SPEC): never change one.
 """
 

@@ -1,4 +1,4 @@
-"""No patient data in logs: a filter on every handler (``LOGGING`` in config/settings.py).
+"""No patient data in logs: a filter on every handler (``LOGGING`` in config/settings/logs.py).
 
 Our own log lines carry ids only. This catches what others write: Django's ``django.request``
 warnings name the path (a check-in link's token is a key to a patient's answers), and a
