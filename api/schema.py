@@ -3,6 +3,9 @@
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from api.idempotency import WRITES, IdempotentWritesMixin
 
 
 class KeyScheme(OpenApiAuthenticationExtension):
@@ -43,3 +46,28 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
             "name": settings.SESSION_COOKIE_NAME,
             "description": "The dashboard's session, signed in with both factors.",
         }
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    type=str,
+    description="Optional, 1 to 255 characters (a UUID is good). The same key with the same "
+    "body, from the same credential within 24 hours, replays the first successful answer (its "
+    "status and body, with the header `Idempotent-Replayed: true`) and writes nothing. The same "
+    "key with another method, path or body is a 422 (`idempotency_key_reused`). A second "
+    "request with the key while the first runs waits for it. An error answer is not kept: the "
+    "key can be sent again.",
+)
+
+
+class IdempotentWritesSchema(AutoSchema):
+    """The schema of every operation, with the ``Idempotency-Key`` header on the writes that
+    honour it (``api/idempotency.py``)."""
+
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        if self.method in WRITES and isinstance(self.view, IdempotentWritesMixin):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters

@@ -41,6 +41,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "sms_consent_at",
             "opted_out",
             "opted_out_at",
+            "external_id",
             "latest_scores",
             "created_at",
             "updated_at",
@@ -67,6 +68,14 @@ class PatientInputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
     language = serializers.ChoiceField(choices=Patient.Language.choices, default="en")
     sms_consent = serializers.BooleanField(default=False)
+    external_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The EHR's id (MRN), unique per clinic. A create with one the clinic already "
+        "has returns that patient, unchanged, with 200.",
+    )
 
 
 class CheckInBriefSerializer(serializers.ModelSerializer):
@@ -81,7 +90,7 @@ class CheckInBriefSerializer(serializers.ModelSerializer):
 class SessionFieldsSerializer(serializers.ModelSerializer):
     class Meta:
         model = TreatmentSession
-        fields = ["id", "patient", "occurred_at", "treatment", "created_at"]
+        fields = ["id", "patient", "occurred_at", "treatment", "external_id", "created_at"]
         read_only_fields = fields
 
 
@@ -97,6 +106,14 @@ class SessionInputSerializer(serializers.Serializer):
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.none())
     occurred_at = AwareDateTimeField()
     treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
+    external_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The EHR's id of the visit, unique per patient. A create with one the patient "
+        "already has returns that session, unchanged, with 200.",
+    )
 
     def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +125,13 @@ class SessionInputSerializer(serializers.Serializer):
 class ImportSessionSerializer(serializers.Serializer):
     occurred_at = AwareDateTimeField()
     treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
+    external_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The EHR's id of the visit, unique per patient.",
+    )
 
 
 class ImportPatientSerializer(PatientInputSerializer):

@@ -17,6 +17,7 @@ class Job(StrEnum):
     DISPATCH = "followup.dispatch"
     ESCALATIONS = "followup.escalations"
     DIGEST = "followup.digest"
+    PURGE_IDEMPOTENCY_KEYS = "followup.purge_idempotency_keys"
 
 
 class Queue(StrEnum):

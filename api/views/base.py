@@ -2,11 +2,13 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from api.authentication import ClinicianRequest, SessionAuthentication, TokenAuthentication
+from api.idempotency import IdempotentWritesMixin
 from followup.models import Clinic
 
 
-class ClinicScopedViewSet(viewsets.GenericViewSet):
-    """Every object a view reaches belongs to the caller's clinic; anything else is a 404.
+class ClinicScopedViewSet(IdempotentWritesMixin, viewsets.GenericViewSet):
+    """Every object a view reaches belongs to the caller's clinic; anything else is a 404. Its
+    writes honour ``Idempotency-Key`` (``api/idempotency.py``).
 
     Subclasses set ``queryset = Model.objects.none()`` (for the schema) and ``scoped()``.
     """

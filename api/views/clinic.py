@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.authentication import ClinicianRequest
+from api.idempotency import IdempotentWritesMixin
 from api.permissions import IsClinicAdminInPersonOrReadOnly, IsClinicAdminOrReadOnly
 from api.serializers import (
     ClinicianInputSerializer,
@@ -46,7 +47,7 @@ class ClinicianViewSet(
         return Response(ClinicianSerializer(clinician).data, status=status.HTTP_201_CREATED)
 
 
-class FollowUpPlanView(GenericAPIView):
+class FollowUpPlanView(IdempotentWritesMixin, GenericAPIView):
     """When check-ins go out after each session, and whether a patient gets one at enrolment
     (the pre-treatment baseline). Changes apply to sessions recorded and patients enrolled
     later."""

@@ -26,7 +26,7 @@ from followup.services.audit import audit_record
 from followup.services.patients import (
     MAX_IMPORT,
     import_error,
-    patient_create,
+    patient_create_or_get,
     patient_update,
     patients_import,
 )
@@ -59,13 +59,22 @@ class PatientViewSet(
     def scoped(self, clinic: Clinic) -> QuerySet[Patient]:
         return patients_with_latest_scores(clinic).order_by("id")
 
-    @extend_schema(request=PatientInputSerializer, responses={201: PatientSerializer})
+    @extend_schema(
+        request=PatientInputSerializer,
+        responses={201: PatientSerializer, 200: PatientSerializer},
+        description="Enrols a patient (201). With an `external_id` the clinic already has, "
+        "returns that patient as it is (200): nothing is written, and the rest of the body is "
+        "not compared with it (change a patient with `PATCH`).",
+    )
     def create(self, request: Request) -> Response:
         data = PatientInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        patient = patient_create(
+        patient, created = patient_create_or_get(
             clinic=self.request.user.clinic, actor=self.request.user, **data.validated_data
         )
+        if not created:  # an EHR's retry: what it gets back is a read of the patient
+            audit_record(actor=request.user, action="patient.view", obj=patient)
+            return Response(self._output(patient.pk), status=status.HTTP_200_OK)
         return Response(NewPatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

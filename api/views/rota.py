@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from api.authentication import ClinicianRequest
 from api.fields import AwareDateTimeField
+from api.idempotency import IdempotentWritesMixin
 from api.permissions import IsClinicAdminOrReadOnly
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, Clinician, OnCallShift
@@ -70,7 +71,7 @@ class PolicySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class EscalationPolicyView(GenericAPIView):
+class EscalationPolicyView(IdempotentWritesMixin, GenericAPIView):
     """Who is paged, how, and when the next level is (admin only to change). A flag keeps the
     policy it was raised under."""
 

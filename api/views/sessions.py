@@ -10,10 +10,10 @@ from api.serializers import (
     SessionInputSerializer,
     SessionSerializer,
 )
-from api.views.audited import AuditedListModelMixin, AuditedRetrieveModelMixin
+from api.views.audited import AuditedListModelMixin, AuditedRetrieveModelMixin, audit_view
 from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, TreatmentSession
-from followup.services.sessions import session_record
+from followup.services.sessions import session_record_or_get
 
 
 class SessionViewSet(
@@ -37,11 +37,22 @@ class SessionViewSet(
             .order_by("-occurred_at", "-id")
         )
 
-    @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @extend_schema(
+        request=SessionInputSerializer,
+        responses={201: SessionSerializer, 200: SessionSerializer},
+        description="Records a session and schedules the check-ins of the clinic's plan (201). "
+        "With an `external_id` the patient already has, returns that session and its "
+        "check-ins as they are (200): nothing is written or cancelled, and the rest of the "
+        "body is not compared with it.",
+    )
     def create(self, request: Request) -> Response:
         data = SessionInputSerializer(data=request.data, clinic=self.request.user.clinic)
         data.is_valid(raise_exception=True)
-        session, check_ins = session_record(actor=self.request.user, **data.validated_data)
+        session, check_ins, created = session_record_or_get(
+            actor=self.request.user, **data.validated_data
+        )
+        if not created:  # an EHR's retry: what it gets back is a read of the session
+            audit_view(self.request, self.audit_noun, session)
         body = SessionFieldsSerializer(session).data
         body["check_ins"] = CheckInBriefSerializer(check_ins, many=True).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

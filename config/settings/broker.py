@@ -109,4 +109,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(DIGEST_INTERVAL_SECONDS),
         "options": {"expires": DIGEST_INTERVAL_SECONDS},
     },
+    # The API's Idempotency-Keys past their 24 hours (followup/services/idempotency.py).
+    "idempotency-keys": {
+        "task": Job.PURGE_IDEMPOTENCY_KEYS,
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }

@@ -6,6 +6,7 @@ from followup.models.clinics import Clinic, Clinician, Digest, EscalationPolicy,
 from followup.models.credentials import IntegrationKey
 from followup.models.escalation import EscalationStep, OnCallShift
 from followup.models.flags import Flag, FlagEvent
+from followup.models.idempotency import IdempotencyKey
 from followup.models.messages import InboundMessage, OutboundMessage
 from followup.models.patients import Patient, TreatmentSession
 
@@ -20,6 +21,7 @@ __all__ = [
     "Flag",
     "FlagEvent",
     "FollowUpPlan",
+    "IdempotencyKey",
     "InboundMessage",
     "IntegrationKey",
     "OnCallShift",

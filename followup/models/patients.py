@@ -28,6 +28,9 @@ class Patient(models.Model):
     sms_consent_at = models.DateTimeField(null=True, blank=True)
     opted_out = models.BooleanField(default=False, help_text="Sent STOP: no SMS until START.")
     opted_out_at = models.DateTimeField(null=True, blank=True)
+    external_id = models.CharField(
+        max_length=64, blank=True, default="", help_text="The EHR's id (MRN), unique per clinic."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -36,6 +39,12 @@ class Patient(models.Model):
         constraints = [
             # Inbound SMS are matched to a patient by number: one patient per number per clinic.
             models.UniqueConstraint(fields=["clinic", "phone"], name="patient_phone_unique"),
+            # An EHR's retry finds the patient it enrolled (SPEC §6).
+            models.UniqueConstraint(
+                fields=["clinic", "external_id"],
+                condition=~Q(external_id=""),
+                name="patient_external_id_unique",
+            ),
             models.CheckConstraint(condition=Q(channel__in=["sms", "web"]), name="patient_channel"),
             models.CheckConstraint(condition=Q(language__in=["en"]), name="patient_language"),
             models.CheckConstraint(
@@ -77,11 +86,20 @@ class TreatmentSession(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The EHR's id of the visit (an encounter or procedure). Unique per patient, not per
+    # clinic: a session is always reached through its patient, and the patient's row lock
+    # already orders sessions recorded at once for one patient.
+    external_id = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "external_id"],
+                condition=~Q(external_id=""),
+                name="session_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(treatment__in=["iv_ketamine", "im_ketamine", "esketamine", "other"]),
                 name="session_treatment",

@@ -17,6 +17,7 @@ from followup.models import (
     Clinic,
     Clinician,
     Flag,
+    IdempotencyKey,
     InboundMessage,
     OutboundMessage,
     Patient,
@@ -70,8 +71,12 @@ def patient_erase(*, patient: Patient, actor: Clinician | None = None) -> dict[s
         "notes_replaced": Flag.objects.filter(patient=patient)
         .exclude(resolution_note="")
         .update(resolution_note=ERASED),
+        # The API answers kept for replay (a day at most) may hold the patient's name: the
+        # clinic's are forgotten, as they cannot be told apart by patient.
+        "replays_forgotten": IdempotencyKey.objects.filter(clinic_id=patient.clinic_id).delete()[0],
     }
     patient.first_name, patient.last_name, patient.phone = ERASED, "", number
+    patient.external_id = ""  # the MRN identifies the patient too
     patient.sms_consent, patient.sms_consent_at = False, None
     patient.opted_out, patient.opted_out_at = True, patient.opted_out_at or now
     patient.save()

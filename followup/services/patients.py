@@ -27,6 +27,7 @@ EDITABLE_FIELDS = (
     "channel",
     "language",
     "sms_consent",
+    "external_id",
 )
 
 
@@ -41,6 +42,26 @@ def patient_create(*, clinic: Clinic, actor: Clinician | None = None, **fields: 
     return _save(
         patient, actor=actor, action="patient.create", changed=sorted(fields), enrolling=True
     )
+
+
+def patient_create_or_get(
+    *, clinic: Clinic, actor: Clinician | None = None, **fields: Any
+) -> tuple[Patient, bool]:
+    """``patient_create``, unless the clinic already has a patient with this ``external_id``
+    (an EHR's retry): then that patient, unchanged, and nothing is written. Returns the patient
+    and whether it is new. Two requests at once for one new id: the unique constraint lets one
+    in and the other gets the patient it enrolled."""
+    external_id = _external_id(fields.get("external_id"))
+    if external_id:
+        existing = Patient.objects.filter(clinic=clinic, external_id=external_id).first()
+        if existing is not None:
+            return existing, False
+    try:
+        return patient_create(clinic=clinic, actor=actor, **fields), True
+    except Conflict as exc:
+        if exc.code != DUPLICATE_EXTERNAL_ID:
+            raise
+        return Patient.objects.get(clinic=clinic, external_id=external_id), False
 
 
 def patient_update(*, patient: Patient, actor: Clinician | None = None, **fields: Any) -> Patient:
@@ -78,6 +99,8 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
                 field="language",
             )
         patient.language = fields["language"]
+    if "external_id" in fields:
+        patient.external_id = _external_id(fields["external_id"])
     if "sms_consent" in fields:
         consent = fields["sms_consent"]
         if not isinstance(consent, bool):
@@ -89,9 +112,21 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
         patient.sms_consent = consent
 
 
+def _external_id(value: object) -> str:
+    """An EHR's id as stored: trimmed, and empty for none."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value.strip()) > 64:
+        raise ValidationError(
+            "external_id must be text of at most 64 characters.", field="external_id"
+        )
+    return value.strip()
+
+
 DUPLICATE_PHONE = (
     "Another patient of this clinic has this phone number; replies could not be told apart."
 )
+DUPLICATE_EXTERNAL_ID = "duplicate_external_id"
 
 
 def _save(
@@ -102,8 +137,10 @@ def _save(
     changed: list[str],
     enrolling: bool = False,
 ) -> Patient:
-    # Asked before the insert, not left to the unique constraint: the database would log the
-    # refused number.
+    # Asked before the insert, not left to the unique constraints: the database would log the
+    # refused number. The EHR's id first: a retry that raced its first try finds its patient.
+    if patient.external_id and _external_id_taken(patient):
+        raise _duplicate_external_id()
     duplicate = Patient.objects.filter(clinic_id=patient.clinic_id, phone=patient.phone).exclude(
         pk=patient.pk
     )
@@ -118,12 +155,30 @@ def _save(
                 detail["enrolment_check_in"] = check_in.pk if check_in else None
             audit_record(actor=actor, action=action, obj=patient, detail=detail)
     except IntegrityError:
+        if patient.external_id and _external_id_taken(patient):
+            raise _duplicate_external_id() from None
         raise Conflict(
             "Another patient of this clinic has this phone number.",
             field="phone",
             code="duplicate_phone",
         ) from None
     return patient
+
+
+def _external_id_taken(patient: Patient) -> bool:
+    return (
+        Patient.objects.filter(clinic_id=patient.clinic_id, external_id=patient.external_id)
+        .exclude(pk=patient.pk)
+        .exists()
+    )
+
+
+def _duplicate_external_id() -> Conflict:
+    return Conflict(
+        "Another patient of this clinic has this external_id.",
+        field="external_id",
+        code=DUPLICATE_EXTERNAL_ID,
+    )
 
 
 def patient_opt_out(*, patient: Patient, source: str) -> bool:
@@ -195,6 +250,7 @@ def patients_import(
                     patient_id=patient.pk,
                     occurred_at=visit["occurred_at"],
                     treatment=visit["treatment"],
+                    external_id=visit.get("external_id") or "",
                     recorded_by_id=recorded_by,
                 )
                 for patient, visit in zip(patients, visits, strict=True)
@@ -240,6 +296,9 @@ def patients_import(
         # Another request enrolled one of these numbers since they were checked.
         taken = _taken_phones(clinic, [p.phone for p in patients])
         if not taken:
+            external_ids = [p.external_id for p in patients if p.external_id]
+            if Patient.objects.filter(clinic=clinic, external_id__in=external_ids).exists():
+                raise _duplicate_external_id() from None
             raise
         raise Conflict(
             DUPLICATE_PHONE,
@@ -294,7 +353,33 @@ def _checked_rows(
     for phone in _taken_phones(clinic, list(rows_by_phone)):
         for index in rows_by_phone[phone]:
             errors.setdefault(index, {}).setdefault("phone", []).append(DUPLICATE_PHONE)
+    _check_external_ids(clinic, patients, errors)
     return patients, visits, errors
+
+
+def _check_external_ids(
+    clinic: Clinic, patients: list[Patient], errors: dict[int, dict[str, list[str]]]
+) -> None:
+    """An import enrols new patients only: an external_id repeated in the rows, or already a
+    patient's, is a bad row (a retried import is made safe by its Idempotency-Key)."""
+    rows_by_id: dict[str, list[int]] = {}
+    for index, patient in enumerate(patients):
+        if patient.external_id:
+            rows_by_id.setdefault(patient.external_id, []).append(index)
+    taken = set(
+        Patient.objects.filter(clinic=clinic, external_id__in=list(rows_by_id)).values_list(
+            "external_id", flat=True
+        )
+    )
+    for external_id, indexes in rows_by_id.items():
+        if len(indexes) > 1:
+            message = f"Rows {', '.join(map(str, indexes))} have the same external_id."
+        elif external_id in taken:
+            message = "Another patient of this clinic has this external_id."
+        else:
+            continue
+        for index in indexes:
+            errors.setdefault(index, {}).setdefault("external_id", []).append(message)
 
 
 def _taken_phones(clinic: Clinic, phones: list[str]) -> set[str]:

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from followup.clinical.scheduling import PlannedCheckIn, plan_check_ins
@@ -23,6 +23,7 @@ def session_record(
     treatment: str,
     actor: Clinician | None = None,
     now: dt.datetime | None = None,
+    external_id: str | None = None,
 ) -> tuple[TreatmentSession, list[CheckIn]]:
     """Record a session and, in the same transaction, the check-ins of the clinic's plan.
 
@@ -44,7 +45,11 @@ def session_record(
         )
         plan = patient.clinic.follow_up_plan
         session = TreatmentSession.objects.create(
-            patient=patient, occurred_at=occurred_at, treatment=treatment, recorded_by=_user(actor)
+            patient=patient,
+            occurred_at=occurred_at,
+            treatment=treatment,
+            recorded_by=_user(actor),
+            external_id=external_id or "",
         )
         # Read after the lock, so a session recorded meanwhile for this patient is seen.
         # django-stubs types these named rows twice, as two classes of one shape.
@@ -114,6 +119,48 @@ def session_record(
             ),
         )
     return session, check_ins
+
+
+def session_record_or_get(
+    *,
+    patient: Patient,
+    occurred_at: dt.datetime,
+    treatment: str,
+    external_id: str | None = None,
+    actor: Clinician | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[TreatmentSession, list[CheckIn], bool]:
+    """``session_record``, unless the patient already has a session with this ``external_id``
+    (an EHR's retry): then that session, unchanged, with its check-ins, and nothing is written
+    or cancelled. Returns the session, its check-ins and whether it is new. Two requests at once
+    for one new id: the unique constraint lets one in and the other gets its session."""
+    if external_id:
+        existing = _session_by_external_id(patient, external_id)
+        if existing is not None:
+            return existing, _check_ins_of(existing), False
+    try:
+        session, check_ins = session_record(
+            patient=patient,
+            occurred_at=occurred_at,
+            treatment=treatment,
+            actor=actor,
+            now=now,
+            external_id=external_id or "",
+        )
+    except IntegrityError:
+        existing = _session_by_external_id(patient, external_id) if external_id else None
+        if existing is None:
+            raise
+        return existing, _check_ins_of(existing), False
+    return session, check_ins, True
+
+
+def _session_by_external_id(patient: Patient, external_id: str) -> TreatmentSession | None:
+    return TreatmentSession.objects.filter(patient=patient, external_id=external_id).first()
+
+
+def _check_ins_of(session: TreatmentSession) -> list[CheckIn]:
+    return list(session.check_ins.order_by("due_at", "id"))
 
 
 def session_validate(*, occurred_at: dt.datetime, treatment: str, now: dt.datetime) -> None:

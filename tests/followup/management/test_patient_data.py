@@ -17,6 +17,7 @@ from followup.models import (
     Clinic,
     Clinician,
     Flag,
+    IdempotencyKey,
     InboundMessage,
     OutboundMessage,
     Patient,
@@ -105,6 +106,24 @@ def test_erase_removes_identifying_data_and_keeps_the_scores(pat: Patient, histo
     exported = run("patient_export", str(pat.pk))
     for identifying in ("Jones", "3125550123", "worse since", "Hi Pat", "sister"):
         assert identifying not in exported
+
+
+def test_erase_forgets_the_mrn_and_the_api_answers_kept_for_replay(
+    as_alice: APIClient, pat: Patient
+) -> None:
+    as_alice.patch(
+        f"/api/v1/patients/{pat.pk}/",
+        {"external_id": "MRN-9"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert IdempotencyKey.objects.filter(body__contains="Jones").exists()
+
+    run("patient_erase", str(pat.pk), "--yes")
+
+    pat.refresh_from_db()
+    assert pat.external_id == ""
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_erase_asks_nobody_and_erases_nothing_without_yes_when_not_interactive(
