@@ -87,7 +87,20 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
         elif not consent:
             patient.sms_consent_at = None
         patient.sms_consent = consent
+    # SPEC §6: `true` is required for the sms channel, else every check-in would silently go
+    # undeliverable. Asked when the patient is enrolled or moved to sms; a consent withdrawn
+    # later is recorded all the same, and the check-ins then say why they are not sent.
+    if patient.channel == "sms" and not patient.sms_consent:
+        if creating or "channel" in fields:
+            raise ValidationError(
+                SMS_CONSENT_REQUIRED, field="sms_consent", code="sms_consent_required"
+            )
 
+
+SMS_CONSENT_REQUIRED = (
+    "sms_consent must be true for the sms channel: without it no check-in can be sent. Record "
+    "the patient's consent, or use the web channel."
+)
 
 DUPLICATE_PHONE = (
     "Another patient of this clinic has this phone number; replies could not be told apart."

@@ -10,6 +10,7 @@ from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, Response
 from followup.services import safety
 from followup.services.checkin_links import checkin_token_make
 from followup.services.dispatch import checkins_dispatch_due
+from followup.services.patients import patient_update
 from followup.services.flags import Fired
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
@@ -295,7 +296,8 @@ def test_the_check_in_at_enrolment_waits_for_the_morning(
 def test_the_check_in_at_enrolment_is_undeliverable_without_consent(
     twilio: object, celery_inline: list, clinic: Clinic
 ) -> None:
-    patient = enrol(clinic, "Nora", "Noconsent", "+13125550178", sms_consent=False)
+    patient = enrol(clinic, "Nora", "Noconsent", "+13125550178")
+    patient_update(patient=patient, sms_consent=False)  # withdrawn before the first tick
 
     checkins_dispatch_due()
 
