@@ -88,9 +88,7 @@ class CheckInBriefSerializer(serializers.ModelSerializer):
         model = CheckIn
         fields = ["id", "due_at", "instruments", "status", "status_reason", "deferred_from"]
         read_only_fields = fields
-        extra_kwargs = {
-            "deferred_from": {"help_text": "The planned due time, when it was moved."}
-        }
+        extra_kwargs = {"deferred_from": {"help_text": "The planned due time, when it was moved."}}
 
 
 # A session without its check-ins, for when they are at hand already. (No docstring: the
@@ -176,7 +174,7 @@ class CheckInSerializer(serializers.ModelSerializer):
             "session": {
                 "help_text": "The session whose plan made it; null for the check-in at "
                 "enrolment, the pre-treatment baseline."
-            }
+            },
         }
 
 

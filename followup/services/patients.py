@@ -90,11 +90,11 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
     # SPEC §6: `true` is required for the sms channel, else every check-in would silently go
     # undeliverable. Asked when the patient is enrolled or moved to sms; a consent withdrawn
     # later is recorded all the same, and the check-ins then say why they are not sent.
-    if patient.channel == "sms" and not patient.sms_consent:
-        if creating or "channel" in fields:
-            raise ValidationError(
-                SMS_CONSENT_REQUIRED, field="sms_consent", code="sms_consent_required"
-            )
+    moved_to_sms = creating or "channel" in fields
+    if moved_to_sms and patient.channel == "sms" and not patient.sms_consent:
+        raise ValidationError(
+            SMS_CONSENT_REQUIRED, field="sms_consent", code="sms_consent_required"
+        )
 
 
 SMS_CONSENT_REQUIRED = (

@@ -87,7 +87,8 @@ def test_a_check_in_moved_out_of_quiet_hours_says_so(as_bob: APIClient, pat: Pat
     assert brief["status_reason"] == "quiet_hours"
     # The others went out, or will, when planned: nothing to explain.
     others = [c for c in listed["results"] if c["id"] != check_in.pk]
-    assert others and all(c["status_reason"] is None for c in others)
+    assert others
+    assert all(c["status_reason"] is None for c in others)
     assert all(c["deferred_from"] is None for c in others)
 
 

@@ -10,8 +10,8 @@ from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, Response
 from followup.services import safety
 from followup.services.checkin_links import checkin_token_make
 from followup.services.dispatch import checkins_dispatch_due
-from followup.services.patients import patient_update
 from followup.services.flags import Fired
+from followup.services.patients import patient_update
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from tests.support.patients import enrol
