@@ -67,7 +67,9 @@ class PatientInputSerializer(serializers.Serializer):
     timezone = serializers.CharField(max_length=64, help_text="IANA zone, e.g. America/Chicago.")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
     language = serializers.ChoiceField(choices=Patient.Language.choices, default="en")
-    sms_consent = serializers.BooleanField(default=False)
+    sms_consent = serializers.BooleanField(
+        default=False, help_text="`true` is required for the `sms` channel."
+    )
     external_id = serializers.CharField(
         max_length=64,
         required=False,
@@ -78,11 +80,24 @@ class PatientInputSerializer(serializers.Serializer):
     )
 
 
+STATUS_REASON_HELP = (
+    "Why it will not go out, or went out later than planned; null when there is nothing to "
+    "explain. `no_sms_consent`, `opted_out`, `send_failed:<Twilio error code>` (undeliverable); "
+    "`superseded`, `treatment_started`, `by_clinician`, `erased` (cancelled); `quiet_hours`: "
+    "moved out of the patient's quiet hours to `due_at`, from `deferred_from`."
+)
+
+
 class CheckInBriefSerializer(serializers.ModelSerializer):
+    status_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text=STATUS_REASON_HELP
+    )
+
     class Meta:
         model = CheckIn
-        fields = ["id", "due_at", "instruments", "status"]
+        fields = ["id", "due_at", "instruments", "status", "status_reason", "deferred_from"]
         read_only_fields = fields
+        extra_kwargs = {"deferred_from": {"help_text": "The planned due time, when it was moved."}}
 
 
 # A session without its check-ins, for when they are at hand already. (No docstring: the
@@ -156,6 +171,10 @@ class PatientImportResultSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
+    status_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text=STATUS_REASON_HELP
+    )
+
     class Meta:
         model = CheckIn
         fields = [
@@ -170,13 +189,16 @@ class CheckInSerializer(serializers.ModelSerializer):
             "completed_at",
             "expires_at",
             "cancelled_at",
+            "status_reason",
+            "deferred_from",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "deferred_from": {"help_text": "The planned due time, when it was moved."},
             "session": {
                 "help_text": "The session whose plan made it; null for the check-in at "
                 "enrolment, the pre-treatment baseline."
-            }
+            },
         }
 
 

@@ -3,6 +3,9 @@ from django.db.models import Q
 
 from followup.models.patients import Channel, Patient, TreatmentSession
 
+# The status reason of a check-in moved out of the patient's quiet hours.
+QUIET_HOURS = "quiet_hours"
+
 
 class CheckIn(models.Model):
     """One scheduled check-in: a row with a due time, never a task parked in the broker."""
@@ -41,6 +44,9 @@ class CheckIn(models.Model):
     cancel_reason = models.CharField(max_length=32, blank=True)
     # Why nothing could be sent (no SMS consent, opted out), shown on the dashboard.
     undeliverable_reason = models.CharField(max_length=32, blank=True)
+    # The due time the plan gave it, when the dispatcher moved it out of the patient's quiet
+    # hours (due_at is then the time it was moved to); null when it went out when planned.
+    deferred_from = models.DateTimeField(null=True, blank=True)
     # The SMS conversation: the question the patient is answering now.
     current_instrument = models.CharField(max_length=8, blank=True)
     current_item = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -95,6 +101,20 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in #{self.pk}"
+
+    @property
+    def status_reason(self) -> str | None:
+        """Why it will not go out, or why it went out later than planned, as a stable code:
+        ``no_sms_consent``, ``opted_out``, ``send_failed:<Twilio error code>`` (undeliverable),
+        the cancel reason (cancelled), ``quiet_hours`` (moved out of the patient's quiet hours
+        to ``due_at``, from ``deferred_from``); None when there is nothing to explain."""
+        if self.status == self.Status.UNDELIVERABLE:
+            return self.undeliverable_reason or "unknown"
+        if self.status == self.Status.CANCELLED:
+            return self.cancel_reason or None
+        if self.deferred_from is not None:
+            return QUIET_HOURS
+        return None
 
 
 class Response(models.Model):

@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from followup.clinical.quiet_hours import next_allowed
@@ -107,7 +108,13 @@ def _open_due_check_ins(now: dt.datetime, sweep: Sweep, *, limit: int) -> int:
                 continue
             allowed = _quiet_until(check_in, now)
             if allowed > now:
-                CheckIn.objects.filter(pk=check_in.pk).update(due_at=allowed, updated_at=now)
+                # The planned time is kept (the first one, if it is moved again): the API and
+                # the patient page say it was moved, from when and to when.
+                CheckIn.objects.filter(pk=check_in.pk).update(
+                    due_at=allowed,
+                    deferred_from=Coalesce("deferred_from", "due_at"),
+                    updated_at=now,
+                )
                 sweep.deferred += 1
                 continue
             conversation.checkin_open(check_in, now=now)

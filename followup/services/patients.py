@@ -110,6 +110,14 @@ def _apply(patient: Patient, fields: dict[str, Any], *, creating: bool) -> None:
         elif not consent:
             patient.sms_consent_at = None
         patient.sms_consent = consent
+    # SPEC §6: `true` is required for the sms channel, else every check-in would silently go
+    # undeliverable. Asked when the patient is enrolled or moved to sms; a consent withdrawn
+    # later is recorded all the same, and the check-ins then say why they are not sent.
+    moved_to_sms = creating or "channel" in fields
+    if moved_to_sms and patient.channel == "sms" and not patient.sms_consent:
+        raise ValidationError(
+            SMS_CONSENT_REQUIRED, field="sms_consent", code="sms_consent_required"
+        )
 
 
 def _external_id(value: object) -> str:
@@ -122,6 +130,11 @@ def _external_id(value: object) -> str:
         )
     return value.strip()
 
+
+SMS_CONSENT_REQUIRED = (
+    "sms_consent must be true for the sms channel: without it no check-in can be sent. Record "
+    "the patient's consent, or use the web channel."
+)
 
 DUPLICATE_PHONE = (
     "Another patient of this clinic has this phone number; replies could not be told apart."

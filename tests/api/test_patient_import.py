@@ -228,6 +228,7 @@ def test_bad_rows_give_a_400_naming_each_and_nothing_is_written(as_alice: APICli
     [
         ({"channel": "pigeon"}, "channel"),
         ({"sms_consent": "perhaps"}, "sms_consent"),
+        ({"sms_consent": False}, "sms_consent"),  # the sms channel needs consent
         ({"first_name": ""}, "first_name"),
         (
             {"session": {"occurred_at": "2026-11-25T10:00:00", "treatment": "iv_ketamine"}},

@@ -32,11 +32,68 @@ def test_it_enrols_a_patient_with_the_number_in_e164(as_alice: APIClient) -> Non
 
 def test_it_records_no_consent_time_without_consent(as_alice: APIClient) -> None:
     response = as_alice.post(
-        "/api/v1/patients/", {**NEW_PATIENT, "sms_consent": False}, format="json"
+        "/api/v1/patients/",
+        {**NEW_PATIENT, "channel": "web", "sms_consent": False},
+        format="json",
     )
 
     assert response.status_code == 201
     assert response.json()["sms_consent_at"] is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**NEW_PATIENT, "sms_consent": False},
+        {key: value for key, value in NEW_PATIENT.items() if key != "sms_consent"},
+        # sms is the default channel
+        {key: value for key, value in NEW_PATIENT.items() if key not in ("channel", "sms_consent")},
+    ],
+    ids=["consent-false", "consent-missing", "channel-and-consent-missing"],
+)
+def test_an_sms_patient_without_consent_is_a_400_and_nothing_is_written(
+    as_alice: APIClient, body: dict
+) -> None:
+    response = as_alice.post("/api/v1/patients/", body, format="json")
+
+    assert response.status_code == 400
+    error = response.json()
+    assert error["code"] == "sms_consent_required"
+    assert list(error["extra"]["fields"]) == ["sms_consent"]
+    assert "sms_consent must be true for the sms channel" in error["message"]
+    assert not Patient.objects.exists()
+    assert not CheckIn.objects.exists()
+    assert not AuditEvent.objects.filter(action="patient.create").exists()
+
+
+def test_moving_a_patient_to_sms_without_consent_is_a_400_and_changes_nothing(
+    as_bob: APIClient, pat: Patient
+) -> None:
+    Patient.objects.filter(pk=pat.pk).update(channel="web", sms_consent=False, sms_consent_at=None)
+
+    refused = as_bob.patch(f"/api/v1/patients/{pat.pk}/", {"channel": "sms"}, format="json")
+    also_refused = as_bob.patch(
+        f"/api/v1/patients/{pat.pk}/", {"channel": "sms", "sms_consent": False}, format="json"
+    )
+    allowed = as_bob.patch(
+        f"/api/v1/patients/{pat.pk}/", {"channel": "sms", "sms_consent": True}, format="json"
+    )
+
+    assert [refused.status_code, also_refused.status_code] == [400, 400]
+    assert refused.json()["code"] == "sms_consent_required"
+    assert list(refused.json()["extra"]["fields"]) == ["sms_consent"]
+    assert AuditEvent.objects.filter(action="patient.update").count() == 1
+    assert allowed.status_code == 200, allowed.json()
+    assert (allowed.json()["channel"], allowed.json()["sms_consent"]) == ("sms", True)
+
+
+def test_a_withdrawn_consent_is_recorded(as_bob: APIClient, pat: Patient) -> None:
+    # Withdrawn consent is a fact to record, not bad input: nothing is sent from then on, and
+    # each check-in says why (status_reason, see test_checkins).
+    response = as_bob.patch(f"/api/v1/patients/{pat.pk}/", {"sms_consent": False}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["channel"], response.json()["sms_consent"]) == ("sms", False)
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,8 @@ def test_a_patient_in_quiet_hours_gets_nothing_until_the_window_opens_across_dst
     first.refresh_from_db()
     assert (sweep.deferred, first.status) == (1, "scheduled")
     assert first.due_at == at(2026, 3, 8, 13, 0)  # 08:00 CDT, after the change
+    # It says why, and keeps the time its plan gave it.
+    assert (first.status_reason, first.deferred_from) == ("quiet_hours", at(2026, 3, 8, 5, 0))
 
     with time_machine.travel(at(2026, 3, 8, 12, 59), tick=False):
         checkins_dispatch_due()

@@ -11,6 +11,7 @@ from followup.services import safety
 from followup.services.checkin_links import checkin_token_make
 from followup.services.dispatch import checkins_dispatch_due
 from followup.services.flags import Fired
+from followup.services.patients import patient_update
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
 from tests.support.patients import enrol
@@ -295,10 +296,32 @@ def test_the_check_in_at_enrolment_waits_for_the_morning(
 def test_the_check_in_at_enrolment_is_undeliverable_without_consent(
     twilio: object, celery_inline: list, clinic: Clinic
 ) -> None:
-    patient = enrol(clinic, "Nora", "Noconsent", "+13125550178", sms_consent=False)
+    patient = enrol(clinic, "Nora", "Noconsent", "+13125550178")
+    patient_update(patient=patient, sms_consent=False)  # withdrawn before the first tick
 
     checkins_dispatch_due()
 
     baseline = patient.check_ins.get(session=None)
     assert (baseline.status, baseline.undeliverable_reason) == ("undeliverable", "no_sms_consent")
+    assert twilio.messages == []
+
+
+def test_a_check_in_moved_twice_keeps_the_time_its_plan_gave_it(
+    twilio: object, celery_inline: list, pat: Patient
+) -> None:
+    planned = dt.datetime(2026, 11, 27, 12, 12, tzinfo=dt.UTC)  # 06:12 in Chicago
+    with time_machine.travel(planned - dt.timedelta(hours=24), tick=False):
+        _, check_ins = session_record(
+            patient=pat, occurred_at=planned - dt.timedelta(hours=24), treatment="other"
+        )
+    with time_machine.travel(planned, tick=False):
+        checkins_dispatch_due()  # moved to 08:00
+    Clinic.objects.filter(pk=pat.clinic_id).update(quiet_hours_end=dt.time(9, 0))
+    with time_machine.travel(planned + dt.timedelta(hours=2), tick=False):
+        checkins_dispatch_due()  # 08:12, quiet again by the clinic's new rule: moved to 09:00
+
+    check_in = CheckIn.objects.get(pk=check_ins[0].pk)
+    assert (check_in.status, check_in.status_reason) == ("scheduled", "quiet_hours")
+    assert check_in.due_at == dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+    assert check_in.deferred_from == planned
     assert twilio.messages == []

@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from followup.clinical.instruments import INSTRUMENTS, severity_band
 from followup.clinical.progress import Baseline, BaselineTiming, Point, statuses, trend
+from followup.models import CheckIn
+from followup.models.checkins import QUIET_HOURS
 from followup.web.dashboard.presenters.patient_list import PatientRow
 from followup.web.dashboard.presenters.patient_record import Entry, PatientRecord, ResponseRecord
 
@@ -283,6 +285,7 @@ def dressed(entries: list[Entry], zone: zoneinfo.ZoneInfo) -> list[Entry]:
                 name: short(getattr(c, f"{name}_at"))
                 for name in ("due", "sent", "expires", "reminded", "completed", "cancelled")
             }
+            entry.when["reason"] = status_reason_words(c, zone)
             for response in entry.item.responses:
                 response.table = answers_table(response)
         elif entry.kind == "response":
@@ -295,6 +298,36 @@ def dressed(entries: list[Entry], zone: zoneinfo.ZoneInfo) -> list[Entry]:
                 "url": flag_url.format(f.pk),
             }
     return entries
+
+
+def status_reason_words(check_in: CheckIn, zone: zoneinfo.ZoneInfo) -> str:
+    """Why a check-in was not sent, or was sent later than planned, in plain words (its API
+    ``status_reason``); times in ``zone``, as the page shows them. Empty when nothing to say
+    (a cancelled check-in says why on its own line)."""
+    reason = check_in.status_reason
+    if check_in.status == CheckIn.Status.UNDELIVERABLE:
+        return f"Not sent: {_UNDELIVERABLE.get(str(reason)) or _failed_words(str(reason))}"
+    if reason == QUIET_HOURS and check_in.deferred_from is not None:
+        moved, planned = check_in.due_at.astimezone(zone), check_in.deferred_from.astimezone(zone)
+        to = f"{moved:%H:%M}" if moved.date() == planned.date() else short_time(moved)
+        return f"Moved to {to} (quiet hours); planned for {short_time(planned)}"
+    return ""
+
+
+_UNDELIVERABLE = {
+    "opted_out": "the patient has opted out (STOP)",
+    "no_sms_consent": "no SMS consent",
+    "unknown": "no reason recorded",
+}
+
+
+def _failed_words(reason: str) -> str:
+    kind, _, code = reason.partition(":")
+    if kind != "send_failed":
+        return reason.replace("_", " ")
+    if code and code != "error":
+        return f"the message failed (Twilio error {code})"
+    return "the message failed"
 
 
 def _band(code: str, total: int | None) -> str:

@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Callable
 
+import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +22,7 @@ from followup.models import (
     Patient,
     TreatmentSession,
 )
+from followup.services.dispatch import checkins_dispatch_due
 from followup.services.flags import flag_acknowledge, flag_resolve
 from followup.services.responses import response_record
 from followup.services.sessions import session_record
@@ -203,7 +206,7 @@ def test_it_shows_the_timeline(signed_in: Client_, bob: Clinician, pat: Patient)
     assert "Messages: 2 delivered, 1 failed" in text
     assert "Expired Due" in text
     assert "Undeliverable Due" in text
-    assert "Could not be sent: no SMS consent" in text
+    assert "Not sent: no SMS consent" in text
     assert "a newer session replaced it" in text  # the fourth, superseded by S2
     assert f"Flag {flag.code} High Severe depression score" in text
     assert "Status: Resolved" in text
@@ -282,3 +285,26 @@ def test_it_shows_the_newest_entries_and_the_rest_behind_a_link(
     assert "Session S1 " in text_of(whole)
     assert "Show older entries" not in text_of(whole)
     assert AuditEvent.objects.filter(action="patient.view", patient=pat).count() == 2
+
+
+# 06:12 in Chicago, inside Pat's quiet hours (21:00-08:00, in her zone, as the page shows times).
+EARLY = dt.datetime(2026, 11, 26, 12, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.time_machine(EARLY, tick=False)
+def test_it_says_why_a_check_in_went_out_later_or_not_at_all(
+    signed_in: Client_, bob: Clinician, pat: Patient
+) -> None:
+    with time_machine.travel(EARLY - dt.timedelta(hours=24), tick=False):
+        _, check_ins = session_record(
+            patient=pat, occurred_at=EARLY - dt.timedelta(hours=24), treatment="other"
+        )
+    checkins_dispatch_due()  # the first is due now, in quiet hours: moved to 08:00
+    CheckIn.objects.filter(pk=check_ins[1].pk).update(
+        status="undeliverable", undeliverable_reason="send_failed:30003"
+    )
+
+    text = text_of(signed_in(bob).get(f"/dashboard/patients/{pat.pk}/?timeline=all"))
+
+    assert "Moved to 08:00 (quiet hours); planned for Thu 26 Nov, 06:12" in text
+    assert "Not sent: the message failed (Twilio error 30003)" in text

@@ -18,6 +18,7 @@ from followup.models import (
     Flag,
     Patient,
 )
+from followup.services.patients import patient_update
 from followup.services.sessions import session_record
 from tests.support.patients import enrol, score, text_of
 
@@ -127,7 +128,8 @@ def test_it_marks_opted_out_and_unreachable_patients(
     signed_in: Client_, bob: Clinician, pat: Patient
 ) -> None:
     Patient.objects.filter(pk=pat.pk).update(opted_out=True, opted_out_at=NOW())
-    enrol(pat.clinic, "Nora", "Noconsent", "+13125550457", sms_consent=False)
+    nora = enrol(pat.clinic, "Nora", "Noconsent", "+13125550457")
+    patient_update(patient=nora, sms_consent=False)  # consent withdrawn
     failing = enrol(pat.clinic, "Fay", "Failed", "+13125550458")
     _, check_ins = session_record(
         patient=failing, occurred_at=NOW() - dt.timedelta(days=2), treatment="other"
