@@ -10,7 +10,7 @@ from followup.clinical.instruments import INSTRUMENTS
 from followup.models import CheckIn, Clinic, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
 from followup.selectors.patients import latest_scores
-from followup.services.patients import MAX_IMPORT
+from followup.services.patient_import import MAX_IMPORT
 
 
 class ScoreSerializer(serializers.Serializer):

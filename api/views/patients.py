@@ -23,13 +23,8 @@ from api.views.base import ClinicScopedViewSet
 from followup.models import Clinic, Patient
 from followup.selectors.patients import patients_with_latest_scores
 from followup.services.audit import audit_record
-from followup.services.patients import (
-    MAX_IMPORT,
-    import_error,
-    patient_create_or_get,
-    patient_update,
-    patients_import,
-)
+from followup.services.patient_import import MAX_IMPORT, import_error, patients_import
+from followup.services.patients import patient_create_or_get, patient_update
 
 
 class PatientFilter(filters.FilterSet):
