@@ -1,11 +1,22 @@
-"""How the OpenAPI schema describes the API's authentication (drf-spectacular extensions)."""
+"""How the OpenAPI schema describes the API: its authentication (drf-spectacular extensions),
+its error answers and examples (``ApiSchema``)."""
+
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.plumbing import ComponentRegistry
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 
+from api.examples import EXAMPLES
 from api.idempotency import WRITES, IdempotentWritesMixin
+from api.permissions import IsClinicAdminInPersonOrReadOnly, IsClinicAdminOrReadOnly
+
+# Paging parameters: a bad page is a 404 (DRF's), not a bad filter.
+PAGE_PARAMETERS = ("page", "page_size")
 
 
 class KeyScheme(OpenApiAuthenticationExtension):
@@ -62,12 +73,156 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class IdempotentWritesSchema(AutoSchema):
-    """The schema of every operation, with the ``Idempotency-Key`` header on the writes that
-    honour it (``api/idempotency.py``)."""
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "More about the error, by its kind; `{}` when there is nothing more.",
+        "properties": {
+            "fields": {
+                "type": "object",
+                "description": 'Bad input, by field or parameter: `{"phone": ["message"], '
+                '"patients[3].timezone": ["message"]}`.',
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            "rows": {
+                "type": "object",
+                "description": 'An import\'s bad rows, by index: `{"3": {"phone": [...]}}`.',
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "retry_after_seconds": {
+                "type": "integer",
+                "description": "When a rate limit stops the request: how long to wait.",
+            },
+        },
+        "additionalProperties": True,
+    }
+)
+class ErrorExtraField(serializers.JSONField):
+    """``extra`` of an error: an object whose keys depend on the error."""
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer: a sentence for a person, a stable code for a program, and
+    details by the kind of error."""
+
+    message = serializers.CharField(help_text="What is wrong, in a sentence to show a person.")
+    code = serializers.CharField(
+        help_text="Stable and machine-readable, e.g. `required`, `invalid`, `does_not_exist`, "
+        "`not_authenticated`, `permission_denied`, `not_found`, `duplicate_phone`, "
+        "`already_resolved`, `idempotency_key_reused`, `used`, `expired`, `throttled`."
+    )
+    extra = ErrorExtraField()
+
+
+def _noun(path: str) -> str:
+    """``/api/v1/on-call/shifts/{id}/cancel/`` → ``on-call shift``: what an id names."""
+    parts = [part for part in path.split("/") if part and not part.startswith("{")]
+    before = path.split("/{", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    noun = before or (parts[-1] if parts else "object")
+    return noun.replace("-", " ").removesuffix("s")
+
+
+class ApiSchema(AutoSchema):
+    """The schema of every operation: the ``Idempotency-Key`` header on the writes that honour
+    it (``api/idempotency.py``), the error answers each operation can give, all with the one
+    ``Error`` body, no security requirement where nothing is checked, and the examples of
+    ``api/examples.py``."""
 
     def get_override_parameters(self) -> list:
         parameters = list(super().get_override_parameters())
         if self.method in WRITES and isinstance(self.view, IdempotentWritesMixin):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
+
+    def get_examples(self) -> list[OpenApiExample]:
+        return [*super().get_examples(), *EXAMPLES.get(self.get_operation_id(), ())]
+
+    def get_operation(
+        self,
+        path: str,
+        path_regex: str,
+        path_prefix: str,
+        method: str,
+        registry: ComponentRegistry,
+    ) -> dict[str, Any] | None:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        if not self._authenticated():
+            # Open to anyone: OpenAPI's way to say no credentials are needed (not "optional").
+            operation["security"] = []
+        error = self.resolve_serializer(ErrorSerializer(), "response").ref
+        responses = operation["responses"]
+        for code, description in self._errors(operation).items():
+            documented = responses.setdefault(code, {"description": description})
+            documented.setdefault("content", {"application/json": {"schema": error}})
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _authenticated(self) -> bool:
+        permissions = self.view.get_permissions()
+        return bool(self.view.get_authenticators()) and not all(
+            isinstance(permission, AllowAny) for permission in permissions
+        )
+
+    def _errors(self, operation: dict[str, Any]) -> dict[str, str]:
+        """The 4xx answers this operation can give, by what the view is: its method, path
+        parameters, filters, permissions, throttles and idempotency."""
+        errors: dict[str, str] = {}
+        write = self.method in WRITES
+        idempotent = write and isinstance(self.view, IdempotentWritesMixin)
+        filters = [
+            parameter["name"]
+            for parameter in operation.get("parameters", [])
+            if parameter["in"] == "query" and parameter["name"] not in PAGE_PARAMETERS
+        ]
+        if write:
+            errors["400"] = "Bad input: `extra.fields` names each bad field and what is wrong."
+            if idempotent:
+                errors["400"] += " Also a malformed `Idempotency-Key`."
+        elif filters:
+            errors["400"] = (
+                "A bad filter value: `extra.fields` names the parameter and what it takes."
+            )
+        if self._authenticated():
+            errors["401"] = (
+                "No credentials, or a token or key that is wrong, expired or revoked "
+                "(`not_authenticated`, `authentication_failed`)."
+            )
+            errors["403"] = self._forbidden()
+        if "{" in self.path:
+            errors["404"] = f"No such {_noun(self.path)}, or not one of your clinic's."
+        elif self._is_list_view() and "page" in [
+            parameter["name"] for parameter in operation.get("parameters", [])
+        ]:
+            errors["404"] = "No such page."
+        if idempotent:
+            errors["409"] = (
+                "Conflicts with what is stored (`duplicate_phone`, `duplicate_external_id`, "
+                "`already_resolved`, `not_cancellable`, …), or a request with the same "
+                "`Idempotency-Key` is still running (`idempotency_key_in_progress`): retry."
+            )
+            errors["422"] = (
+                "The `Idempotency-Key` was sent before with another method, path or body "
+                "(`idempotency_key_reused`)."
+            )
+        if "{token}" in self.path and not self._authenticated():  # a patient's check-in link
+            errors["410"] = "The check-in was already answered (`used`) or expired (`expired`)."
+        if self.view.get_throttles():
+            errors["429"] = "Too many requests: `extra.retry_after_seconds` says when to try again."
+        return errors
+
+    def _forbidden(self) -> str:
+        permissions = self.view.get_permissions()
+        unsafe = self.method not in SAFE_METHODS
+        if unsafe and any(isinstance(p, IsClinicAdminInPersonOrReadOnly) for p in permissions):
+            return (
+                "Not a clinician of a clinic, or not a clinic admin signed in themselves "
+                "(an integration key cannot do this)."
+            )
+        if unsafe and any(isinstance(p, IsClinicAdminOrReadOnly) for p in permissions):
+            return "Not a clinician of a clinic, or not a clinic admin."
+        return "Signed in, but not as a clinician of a clinic."

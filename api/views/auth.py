@@ -20,12 +20,6 @@ from followup.services.accounts import confirmed_device, lockout_message
 from followup.services.audit import audit_record
 
 
-class TokenErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
-    extra = serializers.DictField()
-
-
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
@@ -63,10 +57,9 @@ class TokenView(APIView):
         request=TokenInputSerializer,
         responses={
             200: TokenOutputSerializer,
-            400: OpenApiResponse(
-                TokenErrorSerializer, description="Wrong password, or no valid code."
-            ),
-            429: OpenApiResponse(TokenErrorSerializer, description="Locked out or rate-limited."),
+            # The body of each is the API's Error (api/schema.py).
+            400: OpenApiResponse(description="Wrong password, or no valid code."),
+            429: OpenApiResponse(description="Locked out or rate-limited."),
         },
     )
     def post(self, request: Request) -> Response:
