@@ -1,13 +1,16 @@
 """Input and output shapes of API v1 (SPEC §6). Validation of meaning lives in the services."""
 
-from typing import Any, cast
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField, StrictBooleanField
+from api.fields import (
+    AwareDateTimeField,
+    ClinicRelatedField,
+    ClinicScopedSerializer,
+    StrictBooleanField,
+)
 from followup.clinical.instruments import INSTRUMENTS
-from followup.models import CheckIn, Clinic, Clinician, Patient, Response, TreatmentSession
+from followup.models import CheckIn, Clinician, Patient, Response, TreatmentSession
 from followup.models.patients import Channel
 from followup.selectors.patients import latest_scores
 from followup.services.patient_import import MAX_IMPORT
@@ -117,8 +120,10 @@ class SessionSerializer(SessionFieldsSerializer):
         read_only_fields = fields
 
 
-class SessionInputSerializer(serializers.Serializer):
-    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.none())
+class SessionInputSerializer(ClinicScopedSerializer):
+    patient = ClinicRelatedField(
+        model=Patient, rows=lambda clinic: Patient.objects.filter(clinic=clinic)
+    )
     occurred_at = AwareDateTimeField()
     treatment = serializers.ChoiceField(choices=TreatmentSession.Treatment.choices)
     external_id = serializers.CharField(
@@ -129,12 +134,6 @@ class SessionInputSerializer(serializers.Serializer):
         help_text="The EHR's id of the visit, unique per patient. A create with one the patient "
         "already has returns that session, unchanged, with 200.",
     )
-
-    def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Another clinic's patient does not exist, as far as this caller can tell.
-        patient = cast(serializers.PrimaryKeyRelatedField, self.fields["patient"])
-        patient.queryset = Patient.objects.filter(clinic=clinic)  # type: ignore[arg-type]  # drf-stubs: see api/views/base.py
 
 
 class ImportSessionSerializer(serializers.Serializer):

@@ -1,5 +1,3 @@
-from typing import Any, cast
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -8,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.authentication import ClinicianRequest
-from api.fields import AwareDateTimeField
+from api.fields import AwareDateTimeField, ClinicRelatedField, ClinicScopedSerializer
 from api.idempotency import IdempotentWritesMixin
 from api.permissions import IsClinicAdminOrReadOnly
 from api.views.base import ClinicScopedViewSet
@@ -23,16 +21,14 @@ class ShiftSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShiftInputSerializer(serializers.Serializer):
-    clinician = serializers.PrimaryKeyRelatedField(queryset=Clinician.objects.none())
+class ShiftInputSerializer(ClinicScopedSerializer):
+    clinician = ClinicRelatedField(
+        model=Clinician,
+        rows=lambda clinic: Clinician.objects.filter(clinic=clinic, is_active=True),
+    )
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
     level = serializers.IntegerField(min_value=1, max_value=9, default=1)
-
-    def __init__(self, *args: Any, clinic: Clinic | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        clinician = cast(serializers.PrimaryKeyRelatedField, self.fields["clinician"])
-        clinician.queryset = Clinician.objects.filter(clinic=clinic, is_active=True)  # type: ignore[arg-type]  # drf-stubs: see api/views/base.py
 
 
 class ShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicScopedViewSet):
