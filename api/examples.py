@@ -159,6 +159,8 @@ EXAMPLES: dict[str, list[OpenApiExample]] = {
                 "answers": {
                     "phq9": [1, 1, 2, None, None, None, None, None, None],
                     "phq9_difficulty": None,
+                    "gad7": [None, None, None, None, None, None, None],
+                    "gad7_difficulty": None,
                 }
             },
             request_only=True,

@@ -76,6 +76,7 @@ CRISIS_RESOURCES = inline_serializer(
             help_text="Whether the clinic's on-call clinician was really paged."
         ),
     },
+    required=False,  # only when PHQ-9 item 9 is answered 1-3
 )
 
 
