@@ -6,6 +6,8 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -28,13 +30,17 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         value = given if _GIVEN_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        token = logs.request_id.set(value)
-        try:
-            response = self.get_response(request)
-        finally:
-            logs.request_id.reset(token)
+        # Kept until the response is closed (below): Django logs a 4xx or 5xx only after the
+        # middleware has returned, and that line must carry the id too.
+        logs.request_id.set(value)
+        response = self.get_response(request)
         response["X-Request-ID"] = value
         return response
+
+
+@receiver(request_finished, dispatch_uid="followup-request-id-forgotten")
+def _request_id_forget(**kwargs: object) -> None:
+    logs.request_id.set(None)
 
 
 class MetricsMiddleware:
