@@ -3,6 +3,9 @@ is what happened: a reply to item 9 read, the page sent through Twilio, the flag
 
 import datetime as dt
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -287,3 +290,34 @@ def test_requests_are_counted_by_their_route_never_their_path(
     assert any(route.startswith("api/v1/public/check-ins/") for route, _ in counts)
     assert ("metrics", "GET") in counts
     assert settings.METRICS_TOKEN not in text_
+
+
+# Several gunicorn workers ------------------------------------------------------------------
+
+
+def test_with_a_multiprocess_folder_it_adds_up_every_workers_requests(
+    metrics_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Two worker processes, each answering a request, write their counts to the folder; a scrape
+    answered by any process reports both."""
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    worker = (
+        "from followup.web.metrics.http import HTTP_REQUEST_DURATION\n"
+        "HTTP_REQUEST_DURATION.labels('GET', 'healthz', '200').observe(0.02)\n"
+    )
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "-c", worker],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)},
+            cwd=settings.BASE_DIR,
+            check=True,
+            timeout=60,
+        )
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+
+    samples = scrape()
+
+    count = "followup_http_request_duration_seconds_count"
+    assert value(samples, count, method="GET", route="healthz", status="200") == 2
+    assert value(samples, "followup_open_flags", priority="critical") == 0
