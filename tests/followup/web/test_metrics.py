@@ -271,6 +271,7 @@ def test_requests_are_counted_by_their_route_never_their_path(
 
     Client().get(f"/c/{token}")
     Client().get(f"/api/v1/public/check-ins/{token}/")
+    Client().get(f"/no/such/page/{token}")
     response = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
 
     text_ = response.content.decode()
@@ -289,6 +290,7 @@ def test_requests_are_counted_by_their_route_never_their_path(
     assert counts[key] - earlier.get(key, 0) == 1
     assert any(route.startswith("api/v1/public/check-ins/") for route, _ in counts)
     assert ("metrics", "GET") in counts
+    assert counts[("unmatched", "GET")] - earlier.get(("unmatched", "GET"), 0) == 1
     assert settings.METRICS_TOKEN not in text_
 
 
