@@ -5,13 +5,17 @@ web, worker and scheduler share with no server; with it, Redis. Delivery is at l
 (``acks_late``, redelivery after the visibility timeout), so every task is idempotent.
 """
 
+import logging.config
 import os
+from contextvars import Token
 
 from celery import Celery, Task
-from celery.signals import beat_init, task_postrun, task_prerun, worker_init
+from celery.signals import beat_init, setup_logging, task_postrun, task_prerun, worker_init
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections
 
+from followup import logs
 from followup.checks import refuse_to_start_when_misconfigured
 from followup.clinical.crisis_language import semantic
 
@@ -51,3 +55,31 @@ def _database_connections_as_a_request_would(task: Task | None = None, **kwargs:
     # A task applied in the caller's process (tests) uses the caller's connection: not ours.
     if not getattr(getattr(task, "request", None), "is_eager", False):
         close_old_connections()
+
+
+@setup_logging.connect
+def _django_logging(**kwargs: object) -> None:
+    # Connected, this signal stops Celery from setting up logging its own way: worker and
+    # scheduler log through Django's LOGGING, masking patient data, as JSON with
+    # LOG_FORMAT=json.
+    logging.config.dictConfig(settings.LOGGING)
+
+
+# The task each log line belongs to (LOG_FORMAT=json), by the id Celery gave it; a token per
+# running task, as a task applied inside another (tests) must give the outer id back.
+_task_tokens: dict[str, list[Token[str | None]]] = {}
+
+
+@task_prerun.connect
+def _task_id_in_logs(task_id: str | None = None, **kwargs: object) -> None:
+    if task_id:
+        _task_tokens.setdefault(task_id, []).append(logs.task_id.set(task_id))
+
+
+@task_postrun.connect
+def _task_id_out_of_logs(task_id: str | None = None, **kwargs: object) -> None:
+    tokens = _task_tokens.get(task_id or "")
+    if tokens:
+        logs.task_id.reset(tokens.pop())
+        if not tokens:
+            del _task_tokens[task_id or ""]

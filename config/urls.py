@@ -6,12 +6,14 @@ from api.twilio import delivery_status, inbound_sms, voice_ack
 from followup.web.checkin import check_in_page
 from followup.web.devphone import dev_phone, dev_phone_thread
 from followup.web.health import healthz
+from followup.web.metrics.view import metrics
 
 admin.site.site_header = "Follow-up administration"
 admin.site.site_title = "Follow-up"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include("api.urls")),
     path("dashboard/", include("followup.web.urls")),
     path("admin/login/", RedirectView.as_view(url="/dashboard/login/", query_string=True)),

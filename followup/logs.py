@@ -5,8 +5,11 @@ warnings name the path (a check-in link's token is a key to a patient's answers)
 provider's error message may quote a phone number.
 """
 
+import datetime as dt
+import json
 import logging
 import re
+from contextvars import ContextVar
 
 MASK = "[masked]"
 
@@ -40,3 +43,34 @@ class MaskPatientData(logging.Filter):
         if record.exc_text:
             record.exc_text = mask_text(record.exc_text)
         return True
+
+
+# Which request or task a log line belongs to: set by the RequestId middleware
+# (followup/web/middleware.py) and by Celery's task signals (config/celery.py).
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+task_id: ContextVar[str | None] = ContextVar("task_id", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    """``LOG_FORMAT=json``: one JSON object per line (time, level, logger, message, and the
+    request or task it came from). The handler's ``MaskPatientData`` filter has already run on
+    the message and its traceback; nothing else of the record is written."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if (request := request_id.get()) is not None:
+            entry["request_id"] = request
+        if (task := task_id.get()) is not None:
+            entry["task_id"] = task
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_text(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)

@@ -47,10 +47,11 @@ if TESTING:
 
 # Security -------------------------------------------------------------------------------------
 # Behind TLS (an https PUBLIC_BASE_URL) every production hardening is on; /healthz stays plain
-# so a monitor on the private network can reach it.
+# so a monitor on the private network can reach it, and so does /metrics for Prometheus (it
+# needs its bearer token, config/settings/metrics.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PUBLIC_IS_HTTPS and not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31_536_000 if _PUBLIC_IS_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _PUBLIC_IS_HTTPS
 SECURE_HSTS_PRELOAD = _PUBLIC_IS_HTTPS
