@@ -21,6 +21,7 @@ CODES: dict[str, tuple[str, str]] = {
 PARAMETERS = ("patient", "subject", "code", "date")
 # The prefixes of a FHIR date search we take (FHIR R4, search, date).
 PREFIX = re.compile(r"^(eq|ge|le|gt|lt)?(.+)$")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class BadSearch(ValidationError):
@@ -66,10 +67,14 @@ def _bounds(value: str) -> list[DateBound]:
     prefix, text = (match.group(1) or "eq", match.group(2)) if match else ("eq", value)
     start: dt.datetime | None
     end: dt.datetime | None
+    moment: dt.datetime | None = None
+    day: dt.date | None = None
     try:
-        moment = parse_datetime(text)
-        day = None if moment else parse_date(text)
-    except ValueError:
+        if DAY.fullmatch(text):
+            day = parse_date(text)
+        else:
+            moment = parse_datetime(text)
+    except ValueError:  # a date that does not exist, e.g. 2026-02-30
         moment = day = None
     if moment is not None:
         if moment.tzinfo is None:
