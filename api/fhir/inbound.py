@@ -40,11 +40,17 @@ PATIENT_PATHS = {
     "sms_consent": f"Patient.extension('{SMS_CONSENT}')",
     "external_id": "Patient.identifier",
 }
-SESSION_PATHS = {
-    "patient": "subject",
-    "occurred_at": "period.start",
-    "treatment": "type",
-    "external_id": "identifier",
+ENCOUNTER_PATHS = {
+    "patient": "Encounter.subject",
+    "occurred_at": "Encounter.period.start",
+    "treatment": f"Encounter.type.coding.where(system='{TREATMENT_SYSTEM}')",
+    "external_id": "Encounter.identifier",
+}
+PROCEDURE_PATHS = {
+    "patient": "Procedure.subject",
+    "occurred_at": "Procedure.performedDateTime",
+    "treatment": f"Procedure.code.coding.where(system='{TREATMENT_SYSTEM}')",
+    "external_id": "Procedure.identifier",
 }
 TREATMENTS = set(TreatmentSession.Treatment.values)
 R = TypeVar("R", bound=Resource)

@@ -8,6 +8,7 @@ from api.fhir.views import (
     ObservationView,
     PatientEverythingView,
     PatientView,
+    ProcedureView,
     QuestionnaireListView,
     QuestionnaireResponseView,
     QuestionnaireView,
@@ -38,4 +39,5 @@ urlpatterns = [
     path("Encounter", EncounterCreateView.as_view(), name="fhir-encounter-create"),
     path("Encounter/<int:session_id>", EncounterView.as_view(), name="fhir-encounter"),
     path("Procedure", ProcedureCreateView.as_view(), name="fhir-procedure-create"),
+    path("Procedure/<int:session_id>", ProcedureView.as_view(), name="fhir-procedure"),
 ]

@@ -1,5 +1,5 @@
-"""FHIR reads: Questionnaires, QuestionnaireResponses, Observations (and their search), Patient
-and Encounter, and ``Patient/{id}/$everything``."""
+"""FHIR reads: Questionnaires, QuestionnaireResponses, Observations (and their search), Patient,
+Encounter and Procedure (a session either way), and ``Patient/{id}/$everything``."""
 
 from fhir.resources.R4B.resource import Resource
 from rest_framework.request import Request
@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from api.fhir.base import FhirView, not_found
 from api.fhir.observations import observation, observation_id
 from api.fhir.outcome import searchset
-from api.fhir.people import encounter_resource, patient_resource
+from api.fhir.people import encounter_resource, patient_resource, procedure_resource
 from api.fhir.questionnaires import questionnaire, questionnaire_response, questionnaires
 from api.fhir.search import observation_query
 from api.views.audited import audit_list, audit_view
@@ -94,6 +94,17 @@ class EncounterView(FhirView):
             raise not_found("Encounter", session_id)
         audit_view(self.request, "session", session)
         return self.fhir(encounter_resource(session))
+
+
+class ProcedureView(FhirView):
+    """A session as the Procedure an EHR may have sent it as."""
+
+    def get(self, request: Request, session_id: int) -> Response:
+        session = session_in_clinic(self.request.user.clinic, session_id)
+        if session is None:
+            raise not_found("Procedure", session_id)
+        audit_view(self.request, "session", session)
+        return self.fhir(procedure_resource(session))
 
 
 class PatientEverythingView(FhirView):

@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from api.errors import field_errors
 from api.fhir.base import FhirView
 from api.fhir.inbound import (
+    ENCOUNTER_PATHS,
     PATIENT_PATHS,
-    SESSION_PATHS,
+    PROCEDURE_PATHS,
     InvalidResource,
     encounter_fields,
     parse,
@@ -39,9 +40,10 @@ def _validated(data: serializers.Serializer, paths: dict[str, str]) -> dict[str,
     if data.is_valid():
         return dict(data.validated_data)
     fields = {
-        paths.get(name, name): messages for name, messages in field_errors(data.errors).items()
+        paths.get(name, name): [f"{paths.get(name, name)}: {message}" for message in messages]
+        for name, messages in field_errors(data.errors).items()
     }
-    message = "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in fields.items())
+    message = "; ".join(" ".join(messages) for messages in fields.values())
     raise InvalidResource(message, fields=fields)
 
 
@@ -74,29 +76,35 @@ def _session_view(
     model: type[Encounter] | type[Procedure],
     read: Callable[[Clinic, Any], dict[str, Any]],
     write: Callable[[TreatmentSession], Resource],
-    kind: str,
+    paths: dict[str, str],
 ) -> type[FhirView]:
+    kind = model.get_resource_type()
+
     class SessionCreateView(FhirView):
         def post(self, request: Request) -> Response:
             clinic = self.request.user.clinic
             resource = parse(model, request.data)
             data = SessionInputSerializer(data=read(clinic, resource), clinic=clinic)
-            fields = _validated(data, SESSION_PATHS)
+            fields = _validated(data, paths)
             try:
                 session, _, created = session_record_or_get(actor=self.request.user, **fields)
             except DomainError as error:
-                raise _in_fhir_terms(error, SESSION_PATHS) from None
+                raise _in_fhir_terms(error, paths) from None
             if not created:  # an EHR's retry: a read of the session
                 audit_view(self.request, "session", session)
             return self.fhir(
                 write(session),
                 201 if created else 200,
-                Location=self.absolute(f"Encounter/{session.pk}"),
+                Location=self.absolute(f"{kind}/{session.pk}"),
             )
 
     SessionCreateView.__name__ = SessionCreateView.__qualname__ = f"{kind}CreateView"
     return SessionCreateView
 
 
-EncounterCreateView = _session_view(Encounter, encounter_fields, encounter_resource, "Encounter")
-ProcedureCreateView = _session_view(Procedure, procedure_fields, procedure_resource, "Procedure")
+EncounterCreateView = _session_view(
+    Encounter, encounter_fields, encounter_resource, ENCOUNTER_PATHS
+)
+ProcedureCreateView = _session_view(
+    Procedure, procedure_fields, procedure_resource, PROCEDURE_PATHS
+)

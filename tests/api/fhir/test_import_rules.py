@@ -120,9 +120,9 @@ def test_invalid_fhir_or_data_is_a_400_outcome_and_changes_nothing(
     [
         ({"subject": {"reference": "Patient/999999"}}, "no such patient"),
         ({"subject": {"identifier": {"value": "NOBODY"}}}, "no such patient"),
-        ({"type": [{"coding": [{"code": "ect"}]}]}, "type"),
-        ({"period": {"start": "2026-11-25"}}, "period.start"),
-        ({"period": {"start": "2027-01-01T10:00:00Z"}}, "period.start"),
+        ({"type": [{"coding": [{"code": "ect"}]}]}, "Encounter.type.coding"),
+        ({"period": {"start": "2026-11-25"}}, "Encounter.period.start"),
+        ({"period": {"start": "2027-01-01T10:00:00Z"}}, "Encounter.period.start"),
     ],
 )
 def test_a_bad_encounter_is_a_400_outcome_and_records_nothing(
@@ -143,7 +143,8 @@ def test_a_procedure_without_a_time_is_a_400(as_alice: APIClient, pat: Patient) 
 
     result = outcome(post(as_alice, "Procedure", body))
 
-    assert "period.start" in " ".join(result.issue[0].expression or [])
+    assert result.issue[0].expression == ["Procedure.performedDateTime"]
+    assert "Procedure.performedDateTime: This field is required." in result.issue[0].diagnostics
     assert TreatmentSession.objects.count() == 0
 
 

@@ -78,3 +78,12 @@ def test_it_needs_a_token() -> None:
 
     assert response.status_code == 401
     assert response.json()["issue"][0]["code"] == "login"
+
+
+def test_fhir_stays_out_of_the_openapi_schema(as_bob: APIClient) -> None:
+    paths = as_bob.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()[
+        "paths"
+    ]
+
+    assert "/api/v1/patients/" in paths
+    assert not [path for path in paths if "/fhir/" in path]

@@ -117,6 +117,16 @@ def test_an_ehrs_patient_and_encounter_become_check_ins_and_scores_come_back(
     single = valid(Observation, as_alice.get(f"{FHIR}/Observation/{phq9.id}").json())
     assert single.valueInteger == 18
 
+    everything = valid(Bundle, as_alice.get(f"{FHIR}/Patient/{patient.pk}/$everything").json())
+    ids = [f"{e.resource.get_resource_type()}/{e.resource.id}" for e in everything.entry]
+    assert ids[:2] == [f"Patient/{patient.pk}", f"Encounter/{session.pk}"]
+    assert f"QuestionnaireResponse/{response_id}" in ids
+    assert sum(i.startswith("QuestionnaireResponse/") for i in ids) == 2
+    assert {i for i in ids if i.startswith("Observation/")} == {f"Observation/{o}" for o in found}
+    assert everything.entry[0].fullUrl.endswith(f"/api/v1/fhir/Patient/{patient.pk}")
+    mrn = everything.entry[0].resource.identifier[0]
+    assert (mrn.type.coding[0].code, mrn.value) == ("MR", "MRN-1001")
+
 
 def test_a_procedure_by_mrn_records_a_session_like_post_sessions(
     as_alice: APIClient, pat: Patient
@@ -132,6 +142,9 @@ def test_a_procedure_by_mrn_records_a_session_like_post_sessions(
     session = TreatmentSession.objects.get(pk=procedure.id)
     assert (session.patient, session.treatment) == (pat, "iv_ketamine")
     assert procedure.performedDateTime == NOW - 2 * HOUR
+    assert created["Location"].endswith(f"/api/v1/fhir/Procedure/{session.pk}")
+    read = valid(Procedure, as_alice.get(f"{FHIR}/Procedure/{session.pk}").json())
+    assert read.code.coding[0].code == "iv_ketamine"
     assert CheckIn.objects.filter(session=session, status="scheduled").count() == 4
 
 
