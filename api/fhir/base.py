@@ -4,7 +4,8 @@ errors as an OperationOutcome."""
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from fhir.resources.R4B.resource import Resource
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -12,9 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.authentication import ClinicianRequest, SessionAuthentication, TokenAuthentication
+from api.fhir.codes import FHIR_JSON
 from api.fhir.outcome import FhirJSONParser, FhirJSONRenderer, dump, operation_outcome
-from api.idempotency import IdempotentWritesMixin
+from api.idempotency import REPLAYED_HEADER, IdempotentWritesMixin
 from followup.errors import NotFound
+
+JSON = "application/json"
 
 
 class FhirView(IdempotentWritesMixin, APIView):
@@ -24,6 +28,14 @@ class FhirView(IdempotentWritesMixin, APIView):
     # FHIR has its own description (a CapabilityStatement); the OpenAPI schema leaves it out.
     schema = None
     request: ClinicianRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
+        # A replayed answer (``Idempotency-Key``) is the first one's body, byte for byte; it
+        # keeps the first one's FHIR media type unless the caller asks for plain JSON.
+        if response.get(REPLAYED_HEADER) and JSON not in request.headers.get("Accept", ""):
+            response["Content-Type"] = FHIR_JSON
+        return response
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, Http404):

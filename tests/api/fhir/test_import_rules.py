@@ -58,6 +58,7 @@ def test_the_idempotency_key_replays_the_first_answer(as_alice: APIClient) -> No
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.content == first.content
     assert again["Idempotent-Replayed"] == "true"
+    assert again["Content-Type"].startswith("application/fhir+json")
     assert Patient.objects.count() == 1
 
 
