@@ -32,6 +32,7 @@ urlpatterns = [
         PublicResponsesView.as_view(),
         name="public-check-in-responses",
     ),
+    path("fhir/", include("api.fhir.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its script from its own URL (?script), not inline: the Content-Security-Policy allows none.
     path(

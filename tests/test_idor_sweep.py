@@ -45,10 +45,18 @@ ROUTE_OBJECTS = {
     "flag": "flag",
     "shift": "shift",
 }
-PARAMETER_OBJECTS = {"patient_id": "patient", "flag_id": "flag"}
+PARAMETER_OBJECTS = {
+    "patient_id": "patient",
+    "flag_id": "flag",
+    "response_id": "response",
+    "session_id": "session",
+    "observation_id": "response",
+}
+# Ids made from an object's id: a FHIR Observation is its response's id and its kind.
+PARAMETER_FORMATS = {"observation_id": "{}-item-9"}
 # Parameters that are no object id: the format suffix, and check-in tokens (unguessable secrets,
 # tested with the public check-in).
-NOT_IDS = {"format", "token"}
+NOT_IDS = {"format", "token", "questionnaire_id"}
 METHODS = ("get", "post", "put", "patch", "delete")
 REFUSED = {403, 404, 405}
 
@@ -162,7 +170,7 @@ def _id_paths(riverside: dict[str, object]) -> list[str]:
                 else PARAMETER_OBJECTS.get(group)
             )
             assert kind, f"route {name!r} takes {group!r}: tell the sweep what it names"
-            values[group] = str(riverside[kind].pk)
+            values[group] = PARAMETER_FORMATS.get(group, "{}").format(riverside[kind].pk)
         paths.add(_path(regex, values))
     return sorted(paths)
 
@@ -170,7 +178,9 @@ def _id_paths(riverside: dict[str, object]) -> list[str]:
 def _path(regex: str, values: dict[str, str] | None = None) -> str:
     """The path a route's regex matches, its groups filled with ``values``."""
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: (values or {})[m.group(1)], regex)
-    return "/" + path.replace("\\Z", "").replace("$", "").replace("\\", "")
+    # An escaped ``$`` is part of the path (FHIR's ``$everything``); a bare one ends the regex.
+    path = path.replace("\\Z", "").replace("\\$", "\0").replace("$", "").replace("\\", "")
+    return "/" + path.replace("\0", "$")
 
 
 def test_every_route_with_an_id_refuses_the_other_clinics_ids(
@@ -181,6 +191,8 @@ def test_every_route_with_an_id_refuses_the_other_clinics_ids(
     # The sweep covers what it says it does: API objects, their actions, dashboard pages.
     assert "/api/v1/flags/{}/acknowledge/".format(riverside["flag"].pk) in paths
     assert "/dashboard/patients/{}/audit/".format(riverside["patient"].pk) in paths
+    assert "/api/v1/fhir/Patient/{}/$everything".format(riverside["patient"].pk) in paths
+    assert "/api/v1/fhir/Observation/{}-item-9".format(riverside["response"].pk) in paths
     assert len(paths) >= 15
 
     dashboard = web_client(hillcrest_admin)
