@@ -80,7 +80,8 @@ def test_it_pages_the_on_call_clinician_and_reports_each_step_passed(
     assert pages[0].startswith("DRILL")
     # The drill patient is fictional: nothing was sent to its number.
     patient = Patient.objects.get(is_drill=True)
-    assert patient.phone == drill_phone(clinic) and patient.phone.startswith("+1555")
+    assert patient.phone == drill_phone(clinic)
+    assert patient.phone.startswith("+1555")
     assert receipts.messages_to(patient.phone) == []
     # Nothing is left on the queue.
     flag = Flag.objects.get(patient=patient)
@@ -124,7 +125,8 @@ def test_when_twilio_does_not_deliver_the_page_it_fails_at_the_receipt(
     report, error = drill("--timeout", "10")
 
     assert error is not None
-    assert "page_delivered: page" in error and "undelivered (30003)" in error
+    assert "page_delivered: page" in error
+    assert "undelivered (30003)" in error
     assert "PASS on_call_paged" in report
     assert "FAIL page_delivered" in report
     assert SafetyDrill.objects.get().status == "failed"
@@ -135,7 +137,7 @@ def test_without_a_receipt_in_time_it_says_so(
     clinic: Clinic, bob_on_call: Clinician, twilio: object, celery_inline: list
 ) -> None:
     # Twilio accepts the page but its status callbacks never come.
-    report, error = drill("--timeout", "0.5")
+    _report, error = drill("--timeout", "0.5")
 
     assert error == "Safety drill failed: page_delivered: no delivery receipt from Twilio in time"
     page = OutboundMessage.objects.get(purpose="page", channel="sms")
