@@ -27,6 +27,7 @@ from followup.models import (
     Clinic,
     Flag,
     FlagEvent,
+    InboundMessage,
     OutboundMessage,
     Patient,
     Response,
@@ -161,17 +162,28 @@ def drill_run(
     started = time.perf_counter()
     drill = drill or drill_start(clinic=clinic)
     report = _Report(drill, started)
-    flag: Flag | None = None
-    check_in: CheckIn | None = None
+    patient: Patient | None = None
     try:
         patient = drill_patient_for(clinic)
-        check_in = _drill_check_in(patient, timezone.now())
-        flag = _steps(report, clinic, patient, timeout, started)
+        _clean_up(patient)  # what a drill cut short (a crash, a restart) left behind
+        _drill_check_in(patient, timezone.now())
+        inbound = _steps(report, clinic, patient, timeout, started)
+        # The worker's full handling of the answer, before the clean-up closes its check-in
+        # (handled after, it would read as a stray text of the drill patient).
+        _wait_for(
+            lambda: (
+                InboundMessage.objects.filter(pk=inbound)
+                .exclude(status=InboundMessage.Status.RECEIVED)
+                .first()
+            ),
+            started + timeout,
+        )
     except Exception as exc:
         logger.exception("safety drill %s of clinic %s broke off", drill.pk, clinic.pk)
         report.step("error", ok=False, detail=f"{type(exc).__name__}")
     finally:
-        _clean_up(flag, check_in)
+        if patient is not None:
+            _clean_up(patient)
     drill.finished_at = timezone.now()
     passed = [s["name"] for s in drill.steps if s["ok"]] == list(STEPS)
     drill.status = SafetyDrill.Status.PASSED if passed else SafetyDrill.Status.FAILED
@@ -182,7 +194,8 @@ def drill_run(
 
 def _steps(
     report: _Report, clinic: Clinic, patient: Patient, timeout: float, started: float
-) -> Flag | None:
+) -> int:
+    """The four steps, each reported; returns the id of the drill's inbound answer."""
     since = timezone.now()
     message, stored = inbound_receive(
         message_sid=f"DRILL{report.drill.pk:08d}{secrets.token_hex(8)}",
@@ -196,7 +209,7 @@ def _steps(
         ok=stored,
         detail=f"drill check-in opened at PHQ-9 item 9, answer stored as inbound {message.pk}",
     ):
-        return None
+        return message.pk
     deadline = started + timeout
     flag = _wait_for(
         lambda: Flag.objects.filter(
@@ -212,12 +225,11 @@ def _steps(
         ok=flag is not None,
         detail=f"critical flag {flag.code} raised" if flag else "no flag raised in time",
     ):
-        return None
+        return message.pk
     assert flag is not None
-    if not _paged(report, flag, deadline):
-        return flag
-    _delivered(report, flag, deadline)
-    return flag
+    if _paged(report, flag, deadline):
+        _delivered(report, flag, deadline)
+    return message.pk
 
 
 def _paged(report: _Report, flag: Flag, deadline: float) -> bool:
@@ -274,22 +286,12 @@ def _delivered(report: _Report, flag: Flag, deadline: float) -> bool:
     return report.step("page_delivered", ok=False, detail=why)
 
 
-def _clean_up(flag: Flag | None, check_in: CheckIn | None) -> None:
-    """The drill leaves nothing on the queue: its flag resolved ("safety drill"), paging
-    stopped, its check-in closed."""
-    now = timezone.now()
-    if check_in is not None:
-        _check_ins_close(check_in.patient, now)
-    if check_in is not None and flag is None:
-        # A flag raised after the drill gave up waiting is the drill's all the same.
-        flag = Flag.objects.filter(
-            patient=check_in.patient, status__in=Flag.UNRESOLVED, patient__is_drill=True
-        ).first()
-    if flag is None:
-        return
-    flag_acknowledge(flag=flag, via="safety_drill")
-    flag.refresh_from_db()
-    if flag.status != Flag.Status.RESOLVED:
+def _clean_up(patient: Patient) -> None:
+    """The drill leaves nothing on the queue: the drill patient's flags acknowledged and
+    resolved ("safety drill"), paging stopped, its check-ins closed."""
+    _check_ins_close(patient, timezone.now())
+    for flag in Flag.objects.filter(patient=patient, status__in=Flag.UNRESOLVED):
+        flag_acknowledge(flag=flag, via="safety_drill")
         flag_resolve(flag=flag, actor=None, note=DRILL_NOTE)
 
 

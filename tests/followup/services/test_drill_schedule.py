@@ -14,6 +14,7 @@ from followup.job_names import Job
 from followup.models import Clinic, Clinician, Flag, SafetyDrill
 from followup.selectors.drills import drills_last_finished
 from followup.services.heartbeat import tick_record
+from tests.support.web import web_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHICAGO = dt.timezone(dt.timedelta(hours=-6))  # CST, November
@@ -98,3 +99,16 @@ def test_healthz_shows_each_clinics_last_drill_and_stays_healthy_when_it_failed(
         str(clinic.pk): {"status": "failed", "finished_at": at(9, 1, 27).isoformat()}
     }
     assert drills_last_finished() == [(clinic.pk, "failed", at(9, 1, 27))]
+
+
+def test_an_operator_sets_the_clinics_drill_time_in_the_admin(clinic: Clinic) -> None:
+    operator = Clinician.objects.create_superuser("ops", password="a long enough passphrase")
+    client = web_client(operator)
+    path = f"/admin/followup/clinic/{clinic.pk}/change/"
+
+    assert 'name="drill_at"' in client.get(path).content.decode()
+    saved = client.post(path, {"phone": "", "sms_number": "", "drill_at": "09:30"})
+
+    assert saved.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.drill_at == dt.time(9, 30)

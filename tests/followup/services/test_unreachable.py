@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from followup.models import CheckIn, Clinician, Flag, OnCallShift, OutboundMessage, Patient
 from followup.services.dispatch import checkins_dispatch_due
 from tests.support.sms import NOW, sign_and_post, text
+from tests.support.web import web_client
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW, tick=False)]
 HOUR = dt.timedelta(hours=1)
@@ -79,6 +80,10 @@ def test_two_failed_deliveries_raise_one_moderate_unreachable_flag_that_pages_no
     assert twilio.messages_to(bob_on_call.phone) == []
     assert len(twilio.messages) == sent_before
     assert not OutboundMessage.objects.filter(flag=flag).exists()
+    # On the queue, with a label that says why.
+    queue = web_client(bob_on_call).get("/dashboard/").content.decode()
+    assert f'id="flag-row-{flag.pk}"' in queue
+    assert "Unreachable: last two messages not delivered" in queue
 
 
 def test_one_failed_delivery_raises_nothing(
