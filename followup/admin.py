@@ -127,7 +127,7 @@ class ClinicForm(forms.ModelForm):
     class Meta:
         model = models.Clinic
         # The admin adds the others; only the numbers and the sender need our checks.
-        fields = ["phone", "sms_number", "messaging_service_sid"]
+        fields = ["phone", "sms_number", "messaging_service_sid", "drill_at"]
 
     def clean_phone(self) -> str:
         """Checked as every number is (followup/clinical/phones.py), read in the clinic's country."""
@@ -164,6 +164,7 @@ class ClinicAdmin(ClinicScopedAdmin):
         "sms_number",
         "quiet_hours_start",
         "quiet_hours_end",
+        "drill_at",
     ]
     search_fields = ["name"]
 

@@ -18,6 +18,7 @@ class Job(StrEnum):
     ESCALATIONS = "followup.escalations"
     DIGEST = "followup.digest"
     PURGE_IDEMPOTENCY_KEYS = "followup.purge_idempotency_keys"
+    SAFETY_DRILLS = "followup.safety_drills"
 
 
 class Queue(StrEnum):

@@ -3,6 +3,6 @@
 Task names are explicit and stable, so a rename never orphans a queued message.
 """
 
-from tasks import digest, dispatch, idempotency, messages
+from tasks import digest, dispatch, drills, idempotency, messages
 
-__all__ = ["digest", "dispatch", "idempotency", "messages"]
+__all__ = ["digest", "dispatch", "drills", "idempotency", "messages"]

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,6 +16,9 @@ from followup.services.flags import flag_acknowledge, flag_resolve
 
 
 class FlagSerializer(serializers.ModelSerializer):
+    # A safety drill's flag (the clinic's drill patient): never a real patient.
+    drill = serializers.SerializerMethodField()
+
     class Meta:
         model = Flag
         fields = [
@@ -34,8 +38,13 @@ class FlagSerializer(serializers.ModelSerializer):
             "resolved_by",
             "resolution_note",
             "escalation_level",
+            "drill",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_drill(self, flag: Flag) -> bool:
+        return flag.patient is not None and flag.patient.is_drill
 
 
 class FlagEventSerializer(serializers.ModelSerializer):
@@ -69,7 +78,7 @@ class FlagViewSet(AuditedListModelMixin, mixins.RetrieveModelMixin, ClinicScoped
     filterset_fields = ["status", "priority", "patient", "reason"]
 
     def scoped(self, clinic: Clinic) -> QuerySet[Flag]:
-        return flags_by_urgency(Flag.objects.filter(clinic=clinic))
+        return flags_by_urgency(Flag.objects.filter(clinic=clinic).select_related("patient"))
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return FlagDetailSerializer if self.action == "retrieve" else FlagSerializer

@@ -29,6 +29,9 @@ from followup.services.patients import patient_create_or_get, patient_update
 
 class PatientFilter(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label="Name or phone contains")
+    drill = filters.BooleanFilter(
+        field_name="is_drill", label="The safety drill's patient (left out unless asked for)"
+    )
 
     class Meta:
         model = Patient
@@ -53,6 +56,13 @@ class PatientViewSet(
 
     def scoped(self, clinic: Clinic) -> QuerySet[Patient]:
         return patients_with_latest_scores(clinic).order_by("id")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        # The safety drill's patient is fictional: listed only when asked for (``?drill=true``).
+        if self.action == "list" and "drill" not in self.request.query_params:
+            queryset = queryset.exclude(is_drill=True)
+        return queryset
 
     @extend_schema(
         request=PatientInputSerializer,

@@ -118,3 +118,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
     },
 }
+
+# The safety drill (followup/services/drills.py): how long a drill waits for Twilio's delivery
+# receipt of its page, and how often the scheduler looks for clinics whose drill time has passed.
+SAFETY_DRILL_TIMEOUT_SECONDS = env_int("SAFETY_DRILL_TIMEOUT_SECONDS", 60, minimum=1)
+SAFETY_DRILL_INTERVAL_SECONDS = 300
+CELERY_BEAT_SCHEDULE["safety-drills"] = {
+    "task": Job.SAFETY_DRILLS,
+    "schedule": float(SAFETY_DRILL_INTERVAL_SECONDS),
+    "options": {"expires": SAFETY_DRILL_INTERVAL_SECONDS},
+}

@@ -34,9 +34,8 @@ from followup.models import Clinic, Flag, FlagEvent, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
-# Messages queued together (a dispatcher sweep, a re-drive) go out in tasks of this many, each
-# sending its messages on up to ``SEND_THREADS`` connections at once: a provider's round trip
-# (100-300 ms to Twilio) is waited for in threads, not by a worker process per message.
+# Messages queued together (a sweep, a re-drive) go out in tasks of this many, each on up to
+# ``SEND_THREADS`` connections at once: a provider's round trip is waited for in threads.
 SEND_BATCH = 10
 SEND_THREADS = 10
 MAX_ATTEMPTS = 8
@@ -167,7 +166,11 @@ def messages_transmit(message_ids: list[int]) -> SendReport:
     outcomes["not_claimed"] = len(set(message_ids)) - len(claimed)
     to_send = []
     for message in claimed:
-        if message.patient_id and message.channel == "sms" and _patient_blocks(message):
+        if message.patient is not None and message.patient.is_drill:
+            # The safety drill's patient is fictional: nothing is ever sent to its number.
+            _finish(message, Status.CANCELLED, error_code="drill", error="Drill patient.")
+            outcomes["cancelled"] += 1
+        elif message.patient_id and message.channel == "sms" and _patient_blocks(message):
             _finish(message, Status.CANCELLED, error_code="opted_out", error="Patient opted out.")
             outcomes["cancelled"] += 1
         elif message.purpose == Purpose.PAGE and message.flag.status != Flag.Status.OPEN:  # type: ignore[union-attr]  # a page names its flag

@@ -4,6 +4,7 @@ from followup.models.audit import AuditEvent
 from followup.models.checkins import CheckIn, Response
 from followup.models.clinics import Clinic, Clinician, Digest, EscalationPolicy, FollowUpPlan
 from followup.models.credentials import IntegrationKey
+from followup.models.drills import SafetyDrill
 from followup.models.escalation import EscalationStep, OnCallShift
 from followup.models.flags import Flag, FlagEvent
 from followup.models.idempotency import IdempotencyKey
@@ -28,5 +29,6 @@ __all__ = [
     "OutboundMessage",
     "Patient",
     "Response",
+    "SafetyDrill",
     "TreatmentSession",
 ]

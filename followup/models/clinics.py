@@ -44,6 +44,12 @@ class Clinic(models.Model):
         help_text="The clinic's own Twilio Messaging Service (MG…): its texts go out through it "
         "(calls from sms_number, or the shared number). Empty: the shared sender.",
     )
+    drill_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Time of day, in the clinic's zone, of a daily safety drill of the paging "
+        "path. Empty: no scheduled drill.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

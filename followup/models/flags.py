@@ -17,6 +17,7 @@ class Flag(models.Model):
         SEVERE_ANXIETY = "severe_anxiety", "Severe anxiety score"
         RELIABLE_DETERIORATION = "reliable_deterioration", "Reliable deterioration"
         UNREAD_MESSAGE = "unread_message", "A message to read"
+        UNREACHABLE = "unreachable", "Unreachable: last two messages not delivered"
 
     class Priority(models.TextChoices):
         CRITICAL = "critical", "Critical"

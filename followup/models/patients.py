@@ -31,6 +31,9 @@ class Patient(models.Model):
     external_id = models.CharField(
         max_length=64, blank=True, default="", help_text="The EHR's id (MRN), unique per clinic."
     )
+    # The clinic's safety-drill patient (one per clinic, made by the first drill): fictional,
+    # never sent anything, left out of patient lists and counts of real flags.
+    is_drill = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -54,7 +54,10 @@ class DigestCounts:
 
 
 def digest_counts(clinic: Clinic) -> DigestCounts:
-    unresolved = Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED)
+    # A safety drill's flag is no real patient's (and is resolved as the drill ends).
+    unresolved = Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED).exclude(
+        patient__is_drill=True
+    )
     unread = unresolved.filter(reason=Flag.Reason.UNREAD_MESSAGE)
     return DigestCounts(
         moderate=unresolved.filter(priority=Flag.Priority.MODERATE)

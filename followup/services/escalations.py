@@ -39,6 +39,7 @@ REASON_TEXT: dict[str, str] = {
     Flag.Reason.SEVERE_ANXIETY: "severe anxiety answers",
     Flag.Reason.RELIABLE_DETERIORATION: "marked worsening",
     Flag.Reason.UNREAD_MESSAGE: "a message to read",
+    Flag.Reason.UNREACHABLE: "patient unreachable",
 }
 
 
@@ -200,6 +201,8 @@ def cannot_be_texted(flag: Flag) -> bool:
 def _page_body(flag: Flag, channel: str, target: Target) -> str:
     reason = REASON_TEXT.get(flag.reason, flag.reason)
     cannot_text = cannot_be_texted(flag)
+    # A safety drill's page says so first: nobody mistakes it for a real patient.
+    drill = flag.patient is not None and flag.patient.is_drill
     if channel == OutboundMessage.Channel.VOICE:
         action = (
             settings.PUBLIC_BASE_URL
@@ -212,13 +215,14 @@ def _page_body(flag: Flag, channel: str, target: Target) -> str:
         return (
             '<?xml version="1.0" encoding="UTF-8"?><Response>'
             f'<Gather numDigits="1" action="{action}" method="POST" timeout="10">'
-            f"<Say>Follow-up alert. {flag.priority}. {whose} {reason}.{call} "
+            f"<Say>{'Drill. ' if drill else ''}Follow-up alert. {flag.priority}. {whose} {reason}.{call} "
             f"Flag {spoken_code}. Press 1 to acknowledge.</Say>"
             f"<Say>Again: flag {spoken_code}. Press 1 to acknowledge.</Say></Gather>"
             "<Say>Not acknowledged. The alert stays open.</Say></Response>"
         )
     return render_sms(
         "page",
+        drill=drill,
         priority=flag.priority,
         reason=reason,
         initials=flag.patient.initials if flag.patient is not None else "",

@@ -149,8 +149,8 @@ def flag_acknowledge(*, flag: Flag, actor: Clinician | None = None, via: str) ->
     return flag
 
 
-def flag_resolve(*, flag: Flag, actor: Clinician, note: str) -> Flag:
-    """Close a flag with a note of what was done (required)."""
+def flag_resolve(*, flag: Flag, actor: Clinician | None, note: str) -> Flag:
+    """Close a flag with a note of what was done (required); no actor: the system (a drill)."""
     note = (note or "").strip()
     if not note:
         raise ValidationError(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from followup.clinical.rules import PRIORITY_MODERATE, Trigger
 from followup.jobs import Queue
 from followup.messaging.outbox import (
     messages_collected,
@@ -21,8 +22,9 @@ from followup.messaging.outbox import (
 )
 from followup.messaging.status import message_status_update
 from followup.messaging.transports import OPTED_OUT_CODE
-from followup.models import CheckIn, OutboundMessage
+from followup.models import CheckIn, Flag, OutboundMessage, Patient
 from followup.services.escalations import escalation_advance
+from followup.services.flags import flag_raise
 from followup.services.patients import patient_opt_out
 
 # Messages whose failure leaves a check-in with no way to reach the patient.
@@ -93,6 +95,8 @@ def message_failure_handle(*, message_id: int) -> None:
     if message.purpose == OutboundMessage.Purpose.PAGE and message.flag_id:
         escalation_advance(message.flag_id)
         return
+    if message.patient_id is not None:
+        patient_unreachable_check(patient_id=message.patient_id)
     if message.check_in_id is None or message.purpose not in OPENING_PURPOSES:
         return
     with transaction.atomic():
@@ -102,3 +106,37 @@ def message_failure_handle(*, message_id: int) -> None:
             check_in.undeliverable_reason = f"send_failed:{message.error_code or 'error'}"[:32]
             check_in.updated_at = timezone.now()
             check_in.save(update_fields=["status", "undeliverable_reason", "updated_at"])
+
+
+# How many of a patient's latest messages must have failed before the clinic is told.
+UNREACHABLE_AFTER = 2
+_NOT_REACHED = (Status.FAILED, Status.UNDELIVERED)
+
+
+def patient_unreachable_check(*, patient_id: int) -> bool:
+    """The patient's last two messages failed or went undelivered (a disconnected number, a
+    carrier block): a moderate ``unreachable`` flag on the queue, raised once while one is
+    unresolved (moderate flags page nobody), instead of every check-in silently missing them.
+    Returns whether a flag was raised."""
+    patient = Patient.objects.filter(pk=patient_id, is_drill=False).first()
+    if patient is None:
+        return False
+    latest = list(
+        OutboundMessage.objects.filter(patient=patient)
+        .exclude(status__in=(Status.PENDING, Status.SENDING, Status.CANCELLED))
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "status", "error_code")[:UNREACHABLE_AFTER]
+    )
+    if len(latest) < UNREACHABLE_AFTER or any(s not in _NOT_REACHED for _, s, _ in latest):
+        return False
+    if Flag.objects.filter(
+        patient=patient, reason=Flag.Reason.UNREACHABLE, status__in=Flag.UNRESOLVED
+    ).exists():
+        return False
+    trigger = Trigger(
+        reason=Flag.Reason.UNREACHABLE,
+        priority=PRIORITY_MODERATE,
+        detail={"messages": [pk for pk, _, _ in latest], "errors": [e for _, _, e in latest]},
+    )
+    _, new = flag_raise(patient=patient, trigger=trigger)
+    return new

@@ -1,4 +1,5 @@
-"""``/healthz``: 200 when the database and the broker answer, 503 otherwise."""
+"""``/healthz``: 200 when the database and the broker answer, 503 otherwise. The last safety
+drill of each clinic is shown too, as information: a failed drill never makes it fail."""
 
 import datetime as dt
 import logging
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from followup.selectors.drills import drills_last_finished
 from followup.services.heartbeat import tick_latest
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,18 @@ def _scheduler(tick: dt.datetime | None) -> bool:
     return now - first_seen <= STALE_AFTER
 
 
+def _safety_drills() -> dict[str, dict[str, str]]:
+    """Each clinic's last finished drill, by clinic id (ids only: no names on an open URL)."""
+    try:
+        return {
+            str(clinic_id): {"status": status, "finished_at": finished_at.isoformat()}
+            for clinic_id, status, finished_at in drills_last_finished()
+        }
+    except Exception:
+        logger.exception("healthz: safety drills unreadable")
+        return {}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -76,6 +90,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "checks": checks,
             # The last time the scheduler and a worker ran the dispatcher's tick.
             "scheduler_last_tick": tick.isoformat() if tick else None,
+            "safety_drills": _safety_drills() if checks["database"] else None,
         },
         status=200 if healthy else 503,
     )

@@ -162,6 +162,7 @@ class QueueRow:
     patient_id: int | None  # None for a text from a number that is no patient's
     patient_name: str
     opted_out: bool
+    drill: bool  # a safety drill's flag: shown with a DRILL badge, never a real patient
     created_at: dt.datetime
     escalation_level: int
     acknowledged_by: str
@@ -318,8 +319,10 @@ def queue_if_changed(
 
 
 def _build(clinic_id: int, now: dt.datetime, limit: int, *, version: str) -> Queue:
-    counts = _unresolved(clinic_id).aggregate(
-        total=Count("id"), open=Count("id", filter=Q(status=Flag.Status.OPEN))
+    counts = (
+        _unresolved(clinic_id)
+        .exclude(patient__is_drill=True)
+        .aggregate(total=Count("id"), open=Count("id", filter=Q(status=Flag.Status.OPEN)))
     )
     flags = list(
         _in_order(clinic_id)
@@ -355,6 +358,7 @@ _ROW_COLUMNS = (
     "patient__first_name",
     "patient__last_name",
     "patient__opted_out",
+    "patient__is_drill",
     "acknowledged_by__first_name",
     "acknowledged_by__last_name",
     "acknowledged_by__username",
@@ -383,6 +387,7 @@ def _row(
             else f"Unknown sender, {masked_number(flag.sender)}"
         ),
         opted_out=flag.patient.opted_out if flag.patient is not None else False,
+        drill=flag.patient.is_drill if flag.patient is not None else False,
         created_at=flag.created_at,
         escalation_level=flag.escalation_level,
         acknowledged_by=(acker.display_name if acker else ""),

@@ -156,8 +156,8 @@ def patient_list_page(*, clinic: Clinic, query: str = "", page: int = 1) -> Pati
     priority first), then everyone by last name, first name and id."""
     base = Patient.objects.filter(clinic=clinic)
     matching = search_filter(query)
-    if matching is not None:
-        base = base.filter(matching)
+    # The safety drill's patient is fictional: found by a search, never listed.
+    base = base.filter(matching) if matching is not None else base.exclude(is_drill=True)
     by_name = ("last_name", "first_name", "id")
     flagged = (
         base.filter(Exists(_unresolved_flags()))
@@ -174,6 +174,7 @@ def patient_list_page(*, clinic: Clinic, query: str = "", page: int = 1) -> Pati
         # Through the flag queue's index rather than a pass over every patient.
         flagged_count = (
             Flag.objects.filter(clinic=clinic, status__in=Flag.UNRESOLVED)
+            .exclude(patient__is_drill=True)
             .values("patient")
             .distinct()
             .count()
