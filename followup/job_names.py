@@ -18,6 +18,8 @@ class Job(StrEnum):
     ESCALATIONS = "followup.escalations"
     DIGEST = "followup.digest"
     PURGE_IDEMPOTENCY_KEYS = "followup.purge_idempotency_keys"
+    # Development only (console SMS backend): Twilio's status callbacks, played back.
+    CONSOLE_DELIVERY = "followup.console_delivery"
 
 
 class Queue(StrEnum):
