@@ -45,7 +45,7 @@ ROUTE_OBJECTS = {
     "flag": "flag",
     "shift": "shift",
 }
-PARAMETER_OBJECTS = {"patient_id": "patient", "flag_id": "flag"}
+PARAMETER_OBJECTS = {"patient_id": "patient", "flag_id": "flag", "clinician_id": "clinician"}
 # Parameters that are no object id: the format suffix, and check-in tokens (unguessable secrets,
 # tested with the public check-in).
 NOT_IDS = {"format", "token"}
