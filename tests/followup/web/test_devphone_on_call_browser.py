@@ -58,6 +58,7 @@ def test_the_demo_pages_the_clinician_on_call_who_acks_from_the_dev_phone(
     flag = Flag.objects.get(patient=daniel, reason="suicidal_ideation")
     row = queue.locator(f"#flag-row-{flag.pk}")
     expect(row).to_contain_text("Not acknowledged", timeout=5000)
+    expect(queue.locator("#queue-alert")).to_contain_text(flag.code)
     expect(row).not_to_contain_text("Rota gap")
 
     # The page on Dana's phone, delivered (the console backend reports it, as Twilio would).
@@ -73,6 +74,8 @@ def test_the_demo_pages_the_clinician_on_call_who_acks_from_the_dev_phone(
     expect(row).not_to_contain_text("Not acknowledged", timeout=10000)
     expect(row).to_contain_text("Dana Demo")
     expect(row.get_by_role("button", name=re.compile("^Acknowledge"))).to_have_count(0)
+    # The alert of a new critical flag goes once that flag is acknowledged.
+    expect(queue.locator("#queue-alert")).to_be_hidden()
     assert queue.evaluate("window.notReloaded === true")
     queue.bring_to_front()
     shot(queue, "queue-acknowledged-from-the-dev-phone")
