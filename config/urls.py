@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 
 from api.twilio import delivery_status, inbound_sms, voice_ack
 from followup.web.checkin import check_in_page
-from followup.web.devphone import dev_phone, dev_phone_thread
+from followup.web.devphone import dev_phone, dev_phone_on_call, dev_phone_thread
 from followup.web.health import healthz
 from followup.web.metrics.view import metrics
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("c/<str:token>", check_in_page, name="check-in-page"),
     path("dev/phone/", dev_phone, name="dev-phone"),
     path("dev/phone/<int:patient_id>/", dev_phone_thread, name="dev-phone-thread"),
+    path("dev/phone/on-call/<int:clinician_id>/", dev_phone_on_call, name="dev-phone-on-call"),
 ]

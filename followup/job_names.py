@@ -19,6 +19,8 @@ class Job(StrEnum):
     DIGEST = "followup.digest"
     PURGE_IDEMPOTENCY_KEYS = "followup.purge_idempotency_keys"
     SAFETY_DRILLS = "followup.safety_drills"
+    # Development only (console SMS backend): Twilio's status callbacks, played back.
+    CONSOLE_DELIVERY = "followup.console_delivery"
 
 
 class Queue(StrEnum):

@@ -3,7 +3,12 @@ from celery import shared_task
 from followup.job_names import Job
 from followup.services.conversation import inbound_handle
 from followup.services.escalations import escalation_step_run
-from followup.services.messages import message_send, messages_send, messages_send_together
+from followup.services.messages import (
+    message_console_deliver,
+    message_send,
+    messages_send,
+    messages_send_together,
+)
 
 
 @shared_task(name=Job.SEND_MESSAGE)
@@ -36,3 +41,11 @@ def escalate(step_id: int) -> int:
     """Run one escalation step (a page of one flag at one level and round). At most once: the
     step row is claimed under a lock and marked done in the same transaction."""
     return escalation_step_run(step_id)
+
+
+@shared_task(name=Job.CONSOLE_DELIVERY)
+def console_delivery(message_id: int) -> str:
+    """Development only (console SMS backend): report a sent message delivered (a call
+    answered and completed), as Twilio's status callbacks would. At least once and idempotent:
+    statuses only move forward, so a repeat changes nothing."""
+    return message_console_deliver(message_id=message_id)

@@ -51,6 +51,7 @@ PARAMETER_OBJECTS = {
     "response_id": "response",
     "session_id": "session",
     "observation_id": "response",
+    "clinician_id": "clinician",
 }
 # Ids made from an object's id: a FHIR Observation is its response's id and its kind.
 PARAMETER_FORMATS = {"observation_id": "{}-item-9"}

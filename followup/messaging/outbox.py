@@ -46,6 +46,8 @@ REDRIVE_AFTER = dt.timedelta(seconds=15)
 # every few seconds. A duplicate page is cheap; a late one is not.
 PAGE_REDRIVE_AFTER = dt.timedelta(seconds=5)
 PAGE_CLAIM_TIMEOUT = dt.timedelta(seconds=11)
+# How long after a console send its delivery is reported (development only).
+CONSOLE_DELIVERY_AFTER = dt.timedelta(seconds=2)
 FINISHED = ("sent", "delivered", "undelivered", "failed", "cancelled")
 # The messages others wait for (``after``): the next question waits for the crisis message, and
 # a newer check-in's first question for the "thanks" of the one just finished. Only their sends
@@ -288,6 +290,16 @@ def _record_sent(sent: list[tuple[OutboundMessage, str]]) -> None:
     )
     page_events_record([message for message, _ in sent], Status.SENT)
     _release_followers([message.pk for message, _ in sent if message.purpose in LEADERS])
+    if settings.DEBUG and settings.SMS_BACKEND == "console":
+        # No provider will call back: the console's delivery reports follow in a moment, as
+        # Twilio's would (development only; never with Twilio, whose callbacks are real).
+        for message, _ in sent:
+            enqueue(
+                Job.CONSOLE_DELIVERY,
+                message.pk,
+                queue=Queue.PAGES if message.flag_id else None,
+                countdown=CONSOLE_DELIVERY_AFTER.total_seconds(),
+            )
 
 
 def page_events_record(messages: list[OutboundMessage], status: str) -> None:

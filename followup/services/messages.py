@@ -10,6 +10,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,6 +85,27 @@ def message_status_record(
     if status in (Status.UNDELIVERED, Status.FAILED):
         message_failure_handle(message_id=message_id)
     return status is not None
+
+
+# What Twilio reports, in order, for a text delivered and a call answered.
+CONSOLE_STATUSES = {
+    OutboundMessage.Channel.SMS: ("queued", "sent", "delivered"),
+    OutboundMessage.Channel.VOICE: ("initiated", "ringing", "in-progress", "completed"),
+}
+
+
+def message_console_deliver(*, message_id: int) -> str:
+    """Development (console SMS backend): play back the status callbacks Twilio would send for
+    a message sent, through the same service as the status webhook. Returns the row's status.
+    Never with Twilio: its callbacks are real."""
+    message = OutboundMessage.objects.filter(pk=message_id).only("channel", "status").first()
+    if message is None:
+        return "missing"
+    if settings.SMS_BACKEND != "console":
+        return message.status
+    for provider_status in CONSOLE_STATUSES[OutboundMessage.Channel(message.channel)]:
+        message_status_record(message_id=message_id, provider_status=provider_status)
+    return OutboundMessage.objects.values_list("status", flat=True).get(pk=message_id)
 
 
 def message_failure_handle(*, message_id: int) -> None:

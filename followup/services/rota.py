@@ -36,6 +36,59 @@ def shift_create(
     return shift
 
 
+def shift_extend(
+    *,
+    clinic: Clinic,
+    clinician: Clinician,
+    level: int,
+    until: dt.datetime,
+    now: dt.datetime,
+    actor: Clinician | None = None,
+) -> OnCallShift | None:
+    """Keep ``clinician`` on call at ``level`` from ``now`` until at least ``until``: the shift
+    that covers ``now`` is lengthened (while it stays within ``MAX_SHIFT``), else a new shift
+    starts where the cover ends. Idempotent: with cover until ``until`` already, nothing
+    changes. Returns the shift lengthened or made, or None."""
+    if not clinician.phone:
+        raise ValidationError(
+            "This clinician has no phone number, so cannot be paged.", field="clinician"
+        )
+    with transaction.atomic():
+        shifts = list(
+            OnCallShift.objects.select_for_update()
+            .filter(
+                clinic=clinic,
+                clinician=clinician,
+                level=level,
+                ends_at__gt=now,
+                starts_at__lt=until,
+            )
+            .order_by("starts_at", "id")
+        )
+        cursor, last = now, None
+        for shift in shifts:
+            if shift.starts_at > cursor:
+                break
+            if shift.ends_at >= cursor:
+                cursor, last = shift.ends_at, shift
+        if cursor >= until:
+            return None
+        if last is not None and until - last.starts_at <= MAX_SHIFT:
+            detail = {**_shift_detail(last), "extended_to": until.isoformat()}
+            last.ends_at = until
+            last.save(update_fields=["ends_at"])
+            audit_record(actor=actor, action="shift.extend", obj=last, clinic=clinic, detail=detail)
+            return last
+        return shift_create(
+            clinic=clinic,
+            clinician=clinician,
+            starts_at=cursor,
+            ends_at=until,
+            level=level,
+            actor=actor,
+        )
+
+
 def policy_update(
     *,
     clinic: Clinic,

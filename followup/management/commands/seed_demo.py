@@ -1,7 +1,8 @@
 """A demo clinic for ``make run``: patients, their baselines at enrolment, sessions, answered
-check-ins and a flag.
+check-ins and a flag, and two clinicians on call (levels 1 and 2), so a demo flag pages them.
 
-Idempotent: run again, it changes nothing and prints the same login.
+Idempotent: run again, it adds no patients and no second shift; it only lengthens the on-call
+shifts, so ``make run`` on a later day still finds someone on call. It prints the same login.
 """
 
 import contextlib
@@ -16,12 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from followup.clinical.quiet_hours import daytime_zone
 from followup.models import CheckIn, Clinic, Clinician, Flag, Patient, TreatmentSession
-from followup.services.clinics import clinic_create
+from followup.services.clinics import clinic_create, clinician_create
 from followup.services.patients import patient_create
 from followup.services.responses import response_record
+from followup.services.rota import shift_extend
 from followup.services.sessions import session_record
 
 CLINIC_NAME = "Demo Ketamine Clinic"
@@ -37,6 +40,10 @@ PATIENTS = [
     ("Esther", "Lindqvist", "+16175550105", "America/New_York", "web", 14, 16, "worsening"),
 ]
 SESSION_DAYS_AGO = (42, 35, 28, 21, 14, 7, 2)
+# The level-2 clinician, paged when the demo login (level 1) does not acknowledge in time.
+SECOND_ON_CALL = ("sam", "Sam", "Reyes", "+14155550191")
+# Each run keeps both on call for this long ahead: a week of demos without seeding again.
+ON_CALL_AHEAD = dt.timedelta(days=8)
 
 
 class Command(BaseCommand):
@@ -52,17 +59,21 @@ class Command(BaseCommand):
         if not Clinic.objects.filter(name=CLINIC_NAME).exists():
             with _domain_logs_quiet(), transaction.atomic():
                 self._seed()
+        clinic = Clinic.objects.filter(name=CLINIC_NAME).earliest("pk")
+        on_call = _on_call(clinic, timezone.now())
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(
             "\n".join(
                 [
-                    _summary(Clinic.objects.filter(name=CLINIC_NAME).earliest("pk")),
+                    _summary(clinic),
+                    on_call,
                     "",
                     f"Follow-up is starting on {base}",
                     f"  Dashboard:  {base}/dashboard/",
                     f"  API docs:   {base}/api/v1/docs/",
                     f"  Admin:      {base}/admin/",
-                    f"  Dev phone:  {base}/dev/phone/ (answer as a patient)",
+                    f"  Dev phone:  {base}/dev/phone/ (answer as a patient; read pages and"
+                    " reply ACK <code> as the clinician on call)",
                     f"  Health:     {base}/healthz",
                     f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} (no second factor in dev mode;"
                     " add one under /dashboard/security/authenticator/)",
@@ -87,6 +98,8 @@ class Command(BaseCommand):
         admin.set_password(DEMO_PASSWORD)
         admin.save()
         now = timezone.now()
+        # On call before the demo flag is raised: it pages them, not the fallback contacts.
+        _on_call(clinic, now)
         for first, last, phone, zone, channel, phq, gad, course in PATIENTS:
             if course == "flat":
                 # This patient's check-in goes out at the first tick: somewhere it is daytime.
@@ -188,6 +201,34 @@ class Command(BaseCommand):
                 check_in=check_in,
                 submitted_at=submitted_at,
             )
+
+
+def _on_call(clinic: Clinic, now: dt.datetime) -> str:
+    """The demo login on call at level 1 and Sam Reyes at level 2, from now until
+    ``ON_CALL_AHEAD``: their shifts lengthened (or new ones), never a second one alongside."""
+    dana = Clinician.objects.get(clinic=clinic, username=DEMO_USERNAME)
+    username, first, last, phone = SECOND_ON_CALL
+    sam = Clinician.objects.filter(clinic=clinic, username=username).first()
+    if sam is None:
+        sam = clinician_create(
+            clinic=clinic,
+            username=username,
+            # Nobody signs in as Sam: a password no one knows.
+            password=get_random_string(32),
+            first_name=first,
+            last_name=last,
+            phone=phone,
+            actor=dana,
+        )
+    # Whole hours: runs within the same hour change nothing.
+    until = (now + ON_CALL_AHEAD).replace(minute=0, second=0, microsecond=0)
+    for level, clinician in ((1, dana), (2, sam)):
+        shift_extend(clinic=clinic, clinician=clinician, level=level, until=until, now=now)
+    ends = timezone.localtime(until, zoneinfo.ZoneInfo(clinic.timezone))
+    return (
+        f"On call: {dana.get_full_name()} (level 1), {sam.get_full_name()} (level 2), "
+        f"until {ends:%b %d %H:%M} {ends.tzname()}."
+    )
 
 
 @contextlib.contextmanager

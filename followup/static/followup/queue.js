@@ -210,6 +210,17 @@
     return keys;
   }
 
+  // The flags the alert names: once none of them is open and critical any more (acknowledged
+  // here, by phone or by a colleague), the alert goes; it never outlives what it announces.
+  var alerted = [];
+
+  function alertSettled() {
+    return alerted.length && alerted.every(function (id) {
+      var row = document.getElementById("flag-row-" + id);
+      return !row || !row.dataset.cue;
+    });
+  }
+
   function cue(rows) {
     var first = rows[0];
     state.cues += 1;
@@ -218,6 +229,7 @@
       ? "New critical flag: " + first.dataset.reason + " (flag " + first.dataset.code + ")."
       : rows.length + " new critical flags.";
     alertLink.href = first.querySelector("td a").getAttribute("href");
+    alerted = rows.map(function (row) { return row.dataset.flagId; });
     alertBox.hidden = false;
     if (soundWanted() && tone()) state.sounds += 1;
   }
@@ -244,6 +256,7 @@
       else row.classList.add("flag--new");
     });
     if (arrived.length) cue(arrived);
+    else if (!alertBox.hidden && alertSettled()) alertBox.hidden = true;
     refreshAges();
   }
 
