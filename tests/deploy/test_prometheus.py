@@ -11,12 +11,28 @@ import pytest
 import yaml
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
+
+from followup.models import Clinic, SafetyDrill
 
 FOLDER = Path(settings.BASE_DIR) / "deploy" / "prometheus"
 TOKEN = "prometheus-scrapes-with-this-token"
 # What an expression may name besides our series: PromQL's own words and Prometheus's ``up``.
-PROMQL = {"up", "increase", "rate", "sum", "max", "min", "by", "without", "absent", "and", "or"}
+PROMQL = {
+    "up",
+    "increase",
+    "rate",
+    "sum",
+    "max",
+    "min",
+    "by",
+    "without",
+    "absent",
+    "and",
+    "or",
+    "time",
+}
 _SELECTOR = re.compile(r"(?P<name>[A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(?P<labels>[^}]*)\})?")
 _MATCHER = re.compile(r'(?P<label>\w+)\s*=\s*"(?P<value>[^"]*)"')
 
@@ -27,8 +43,13 @@ def rules() -> list[dict]:
 
 
 @pytest.fixture
-def exposed(db: None, settings: object, tmp_path: Path) -> dict[str, list[dict[str, str]]]:
-    """Every sample name ``/metrics`` gives, with the label sets it gives it with."""
+def exposed(clinic: Clinic, settings: object, tmp_path: Path) -> dict[str, list[dict[str, str]]]:
+    """Every sample name ``/metrics`` gives, with the label sets it gives it with (a clinic that
+    has run a safety drill, so the drill's series are there too)."""
+    now = timezone.now()
+    SafetyDrill.objects.create(
+        clinic=clinic, started_at=now, finished_at=now, status=SafetyDrill.Status.FAILED
+    )
     settings.METRICS_TOKEN = TOKEN
     settings.CELERY_BROKER_URL = "filesystem://localhost//"
     settings.BROKER_DIR = tmp_path
@@ -50,6 +71,7 @@ def test_every_alert_has_a_name_an_expression_a_severity_and_a_summary() -> None
         "FollowupNoDispatcherTick",
         "FollowupPageFailed",
         "FollowupCriticalFlagUnacknowledged",
+        "FollowupSafetyDrillFailed",
     } <= set(names)
     for rule in rules():
         assert isinstance(rule["expr"], str), rule["alert"]

@@ -13,6 +13,8 @@ from prometheus_client.core import (
     Metric,
 )
 
+from followup.models import SafetyDrill
+from followup.selectors.drills import drills_last_finished
 from followup.selectors.metrics import (
     checkin_oldest_due_at,
     flag_oldest_open_critical_at,
@@ -102,6 +104,26 @@ def seconds_since_last_tick(now: dt.datetime) -> Iterable[Metric]:
     )
 
 
+def safety_drills(now: dt.datetime) -> Iterable[Metric]:
+    # One sample per clinic that has run a drill; a clinic that never ran one has none (the
+    # alert on a stale drill then stays quiet for it: scheduling drills is the clinic's choice).
+    success = GaugeMetricFamily(
+        "followup_safety_drill_last_success",
+        "1 if the clinic's last safety drill passed every step, 0 if it failed.",
+        labels=["clinic"],
+    )
+    finished = GaugeMetricFamily(
+        "followup_safety_drill_last_finished_timestamp_seconds",
+        "When the clinic's last safety drill finished (Unix time).",
+        labels=["clinic"],
+    )
+    for clinic_id, status, finished_at in drills_last_finished():
+        success.add_metric([str(clinic_id)], 1 if status == SafetyDrill.Status.PASSED else 0)
+        finished.add_metric([str(clinic_id)], finished_at.timestamp())
+    yield success
+    yield finished
+
+
 SERIES: list[Series] = [
     queue_depth,
     dispatch_lag,
@@ -110,4 +132,5 @@ SERIES: list[Series] = [
     open_flags,
     oldest_open_critical_flag,
     seconds_since_last_tick,
+    safety_drills,
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
-from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient
+from followup.models import Clinician, Flag, OnCallShift, OutboundMessage, Patient, SafetyDrill
 from followup.services.checkin_links import checkin_token_make
 from followup.services.dispatch import checkins_dispatch_due
 from followup.services.heartbeat import tick_record
@@ -209,6 +209,29 @@ def test_seconds_since_the_last_tick_counts_from_the_heartbeat(metrics_on: None)
 
     with time_machine.travel(NOW + dt.timedelta(seconds=150), tick=False):
         assert value(scrape(), "followup_seconds_since_last_tick") == 150
+
+
+def test_each_clinic_shows_its_last_finished_safety_drill(metrics_on: None, pat: Patient) -> None:
+    clinic = pat.clinic
+    assert "followup_safety_drill_last_success" not in {name for name, _ in scrape()}
+    hour = dt.timedelta(hours=1)
+    for started, status in [(NOW - 3 * hour, "passed"), (NOW - 2 * hour, "failed")]:
+        SafetyDrill.objects.create(
+            clinic=clinic, started_at=started, finished_at=started + hour / 60, status=status
+        )
+    # Still running: not a result yet.
+    SafetyDrill.objects.create(clinic=clinic, started_at=NOW, status="running")
+
+    samples = scrape()
+
+    last = NOW - 2 * hour + hour / 60
+    assert value(samples, "followup_safety_drill_last_success", clinic=str(clinic.pk)) == 0
+    assert (
+        value(
+            samples, "followup_safety_drill_last_finished_timestamp_seconds", clinic=str(clinic.pk)
+        )
+        == last.timestamp()
+    )
 
 
 @pytest.fixture
