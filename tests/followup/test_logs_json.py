@@ -6,7 +6,6 @@ import importlib
 import io
 import json
 import logging
-import logging.config
 import re
 from collections.abc import Iterator
 
@@ -29,17 +28,37 @@ def _console() -> logging.Handler:
 
 
 @pytest.fixture
-def json_logs(monkeypatch: pytest.MonkeyPatch, settings: object) -> Iterator[io.StringIO]:
-    """The process started with ``LOG_FORMAT=json``, as a worker does (Celery's setup_logging
-    signal applies Django's LOGGING); what the console handler writes, as text."""
-    monkeypatch.setenv("LOG_FORMAT", "json")
-    settings.LOGGING = importlib.reload(log_settings).LOGGING
-    setup_logging.send(sender=None, loglevel="INFO", logfile=None, format="", colorize=False)
+def json_logs() -> Iterator[io.StringIO]:
+    """The console handler as ``LOG_FORMAT=json`` configures it (its masking filter kept); what
+    it writes, as text. Restored afterwards: no other test sees a changed logging setup."""
+    console = _console()
+    formatter, stream = console.formatter, console.stream
     written = io.StringIO()
-    _console().setStream(written)
+    console.setFormatter(JsonFormatter())
+    console.setStream(written)
     yield written
-    monkeypatch.delenv("LOG_FORMAT")
-    logging.config.dictConfig(importlib.reload(log_settings).LOGGING)
+    console.setFormatter(formatter)
+    console.setStream(stream)
+
+
+def test_log_format_json_gives_the_console_the_json_formatter_in_every_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    try:
+        logging_config = importlib.reload(log_settings).LOGGING
+    finally:
+        monkeypatch.delenv("LOG_FORMAT")
+        importlib.reload(log_settings)
+
+    assert logging_config["handlers"]["console"]["formatter"] == "json"
+    assert logging_config["formatters"]["json"] == {"()": "followup.logs.JsonFormatter"}
+    assert logging_config["handlers"]["console"]["filters"] == ["patient_data"]
+    # Worker and scheduler: Celery leaves logging to Django's LOGGING.
+    assert any(
+        getattr(receiver(), "__name__", "") == "_django_logging"
+        for _, receiver in setup_logging.receivers
+    )
 
 
 def entries(written: io.StringIO) -> list[dict]:
