@@ -118,11 +118,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def _noun(path: str) -> str:
-    """``/api/v1/on-call/shifts/{id}/cancel/`` → ``on-call shift``: what an id names."""
-    parts = [part for part in path.split("/") if part and not part.startswith("{")]
-    before = path.split("/{", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    noun = before or (parts[-1] if parts else "object")
-    return noun.replace("-", " ").removesuffix("s")
+    """``/api/v1/check-ins/{id}/cancel/`` → ``check in``: what the path's id names."""
+    collection = path.split("/{", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return collection.replace("-", " ").removesuffix("s")
 
 
 class ApiSchema(AutoSchema):
