@@ -259,6 +259,16 @@ def test_queue_depth_on_the_embedded_broker_counts_its_message_files(
 # Requests: by route, never by path ------------------------------------------------------------
 
 
+def requests_by_route(samples: Samples) -> dict[tuple[str, str], float]:
+    """Requests per (route, method), whatever their status."""
+    counts: dict[tuple[str, str], float] = {}
+    for (name, labels), count in samples.items():
+        if name == "followup_http_request_duration_seconds_count":
+            key = (dict(labels)["route"], dict(labels)["method"])
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
 def test_requests_are_counted_by_their_route_never_their_path(
     metrics_on: None, pat: Patient
 ) -> None:
@@ -277,16 +287,7 @@ def test_requests_are_counted_by_their_route_never_their_path(
     text_ = response.content.decode()
     assert token not in text_
     after = scrape()
-    counts = {
-        (dict(labels)["route"], dict(labels)["method"]): count
-        for (name, labels), count in after.items()
-        if name == "followup_http_request_duration_seconds_count"
-    }
-    earlier = {
-        (dict(labels)["route"], dict(labels)["method"]): count
-        for (name, labels), count in before.items()
-        if name == "followup_http_request_duration_seconds_count"
-    }
+    counts, earlier = requests_by_route(after), requests_by_route(before)
     assert counts[key] - earlier.get(key, 0) == 1
     assert any(route.startswith("api/v1/public/check-ins/") for route, _ in counts)
     assert ("metrics", "GET") in counts
