@@ -40,6 +40,7 @@ FLAG_OUT = {
     "resolved_by": None,
     "resolution_note": "",
     "escalation_level": 1,
+    "drill": False,
 }
 
 CRISIS_RESOURCES = {
