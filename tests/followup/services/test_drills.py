@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from followup.models import (
@@ -53,7 +54,12 @@ def drill(*args: str) -> tuple[str, str | None]:
 
 
 def test_it_pages_the_on_call_clinician_and_reports_each_step_passed(
-    clinic: Clinic, alice: Clinician, bob_on_call: Clinician, receipts: object, celery_inline: list
+    clinic: Clinic,
+    alice: Clinician,
+    bob_on_call: Clinician,
+    receipts: object,
+    celery_inline: list,
+    settings: object,
 ) -> None:
     report, error = drill("--clinic", clinic.name, "--timeout", "10")
 
@@ -88,6 +94,17 @@ def test_it_pages_the_on_call_clinician_and_reports_each_step_passed(
     assert flag.status == Flag.Status.RESOLVED
     assert flag.resolution_note == DRILL_NOTE
     assert not CheckIn.objects.filter(patient=patient, status__in=CheckIn.OPEN_STATUSES).exists()
+    # The result is on /healthz and on /metrics.
+    finished = run.finished_at.isoformat()
+    health = Client().get("/healthz").json()
+    assert health["safety_drills"] == {
+        str(clinic.pk): {"status": "passed", "finished_at": finished}
+    }
+    settings.METRICS_TOKEN = "scrape-token"
+    metrics = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token")
+    assert f'followup_safety_drill_last_success{{clinic="{clinic.pk}"}} 1.0' in (
+        metrics.content.decode()
+    )
 
 
 def test_a_second_drill_uses_the_same_drill_patient(
