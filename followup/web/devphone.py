@@ -91,7 +91,8 @@ def _page(request: ClinicianRequest, template_context: dict[str, Any]) -> HttpRe
     clinic = request.user.clinic
     live = CheckIn.objects.filter(patient=OuterRef("pk"), status__in=CheckIn.OPEN_STATUSES)
     patients = (
-        Patient.objects.filter(clinic=clinic)
+        # The drill patient is the safety drill's, never answered by hand.
+        Patient.objects.filter(clinic=clinic, is_drill=False)
         .annotate(check_in_live=Exists(live))
         .order_by("last_name", "id")
     )
@@ -117,7 +118,7 @@ def dev_phone(request: ClinicianRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dev_phone_thread(request: ClinicianRequest, patient_id: int) -> HttpResponse:
     _enabled(request)
-    patient = get_object_or_404(Patient, pk=patient_id, clinic=request.user.clinic)
+    patient = get_object_or_404(Patient, pk=patient_id, clinic=request.user.clinic, is_drill=False)
     if request.method == "POST":
         body = _reply(request)
         if body and _shared_elsewhere(patient):

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from followup.models import Clinician, InboundMessage, Patient
+from followup.services.drills import drill_patient_for
 from followup.services.patients import patient_create
 from tests.support.web import web_client as signed_in
 
@@ -84,6 +85,20 @@ def test_it_lists_and_reads_only_the_clinics_own_patients_messages(
     assert "stranger" not in thread
     assert "their secret" not in thread
     assert client.get(f"/dev/phone/{theirs.pk}/").status_code == 404
+
+
+def test_the_drill_patient_is_not_on_the_dev_phone(alice: Clinician, pat: Patient) -> None:
+    drill = drill_patient_for(alice.clinic)
+    client = signed_in(alice)
+
+    listing = client.get("/dev/phone/").content.decode()
+
+    assert f"/dev/phone/{pat.pk}/" in listing
+    assert f"/dev/phone/{drill.pk}/" not in listing
+    assert "Drill Patient" not in listing
+    assert client.get(f"/dev/phone/{drill.pk}/").status_code == 404
+    assert client.post(f"/dev/phone/{drill.pk}/", {"body": "3"}).status_code == 404
+    assert not InboundMessage.objects.exists()
 
 
 def test_it_does_not_answer_for_a_number_another_clinic_shares(
